@@ -1,0 +1,3 @@
+"""gapviewer: see why an image classifier decided what it did."""
+
+__version__ = "0.1.0"
