@@ -1,0 +1,191 @@
+"""256-entry colormap tables as sRGB bytes (R, G, B per entry), hex-encoded.
+
+Generated once, with matplotlib 3.11.2 as the reader only (nothing here imports it): each listed map
+was sampled at its 256 entries and rounded to the nearest integer of 255 * value.
+
+Sources and licences:
+
+- viridis, magma, inferno, plasma: Nathaniel J. Smith, Stefan van der Walt (and Eric Firing for
+  viridis), https://bids.github.io/colormap/ -- CC0 1.0 public-domain dedication.
+- cividis: Nunez, Anderton and Renslow (2018), PLoS ONE 13(7): e0199239,
+  https://github.com/pnnl/cmaputil -- BSD-style licence, reproduced below as it requires.
+- turbo: Anton Mikhailov, Copyright 2019 Google LLC,
+  https://research.google/blog/turbo-an-improved-rainbow-colormap-for-visualization/ --
+  Apache License 2.0 (SPDX-License-Identifier: Apache-2.0).
+- coolwarm: computed for gapviewer, no third-party data: K. Moreland, "Diverging Color Maps for
+  Scientific Visualization" (ISVC 2009), Msh-space interpolation between sRGB (59, 76, 192) and
+  (180, 4, 38) through the neutral Msh point M = 88, s = 0 (sRGB, D65 white), sampled at i / 255.
+
+cividis licence:
+
+Copyright (c) 2017, Battelle Memorial Institute
+
+1.  Battelle Memorial Institute (hereinafter Battelle) hereby grants permission to any person or
+entity lawfully obtaining a copy of this software and associated documentation files (hereinafter
+"the Software") to redistribute and use the Software in source and binary forms, with or without
+modification. Such person or entity may use, copy, modify, merge, publish, distribute,
+sublicense, and/or sell copies of the Software, and may permit others to do so, subject to the
+following conditions:
+
++ Redistributions of source code must retain the above copyright notice, this list of conditions
+and the following disclaimers.
+
++ Redistributions in binary form must reproduce the above copyright notice, this list of
+conditions and the following disclaimer in the documentation and/or other materials provided with
+the distribution.
+
++ Other than as used herein, neither the name Battelle Memorial Institute or Battelle may be used
+in any form whatsoever without the express written consent of Battelle.
+
+2.  THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND ANY EXPRESS OR
+IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED WARRANTIES OF MERCHANTABILITY AND
+FITNESS FOR A PARTICULAR PURPOSE ARE DISCLAIMED. IN NO EVENT SHALL BATTELLE OR CONTRIBUTORS BE
+LIABLE FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL DAMAGES
+(INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR SERVICES; LOSS OF USE, DATA, OR
+PROFITS; OR BUSINESS INTERRUPTION) HOWEVER CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN
+CONTRACT, STRICT LIABILITY, OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF
+THE USE OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+"""
+
+LUT_HEX: dict[str, str] = {
+    "viridis": (
+        "44015444025645045745055946075a46085c460a5d460b5e470d60470e614710634711644713654814674816"
+        "6848176948186a481a6c481b6d481c6e481d6f481f7048207148217348237448247548257648267748287848"
+        "2979472a7a472c7a472d7b472e7c472f7d46307e46327e46337f463480453581453781453882443983443a83"
+        "443b84433d84433e85423f854240864241864142874144874045884046883f47883f48893e49893e4a893e4c"
+        "8a3d4d8a3d4e8a3c4f8a3c508b3b518b3b528b3a538b3a548c39558c39568c38588c38598c375a8c375b8d36"
+        "5c8d365d8d355e8d355f8d34608d34618d33628d33638d32648e32658e31668e31678e31688e30698e306a8e"
+        "2f6b8e2f6c8e2e6d8e2e6e8e2e6f8e2d708e2d718e2c718e2c728e2c738e2b748e2b758e2a768e2a778e2a78"
+        "8e29798e297a8e297b8e287c8e287d8e277e8e277f8e27808e26818e26828e26828e25838e25848e25858e24"
+        "868e24878e23888e23898e238a8d228b8d228c8d228d8d218e8d218f8d21908d21918c20928c20928c20938c"
+        "1f948c1f958b1f968b1f978b1f988b1f998a1f9a8a1e9b8a1e9c891e9d891f9e891f9f881fa0881fa1881fa1"
+        "871fa28720a38620a48621a58521a68522a78522a88423a98324aa8325ab8225ac8226ad8127ad8128ae8029"
+        "af7f2ab07f2cb17e2db27d2eb37c2fb47c31b57b32b67a34b67935b77937b87838b9773aba763bbb753dbc74"
+        "3fbc7340bd7242be7144bf7046c06f48c16e4ac16d4cc26c4ec36b50c46a52c56954c56856c66758c7655ac8"
+        "645cc8635ec96260ca6063cb5f65cb5e67cc5c69cd5b6ccd5a6ece5870cf5773d05675d05477d1537ad1517c"
+        "d2507fd34e81d34d84d44b86d54989d5488bd6468ed64590d74393d74195d84098d83e9bd93c9dd93ba0da39"
+        "a2da37a5db36a8db34aadc32addc30b0dd2fb2dd2db5de2bb8de29bade28bddf26c0df25c2df23c5e021c8e0"
+        "20cae11fcde11dd0e11cd2e21bd5e21ad8e219dae319dde318dfe318e2e418e5e419e7e419eae51aece51bef"
+        "e51cf1e51df4e61ef6e620f8e621fbe723fde725"
+    ),
+    "cividis": (
+        "00224e00234f00245100255300255400265600275800285900285b00295d002a5f002a61002b62002c64002c"
+        "66002d68002e6a002e6c002f6d00306f0030700031700031710132710533710833700c34700f357012357014"
+        "367016377018376f1a386f1c396f1e3a6f203a6f213b6e233c6e243c6e263d6e273e6e293f6e2a3f6d2b406d"
+        "2d416d2e416d2f426d31436d32436d33446d34456c35456c36466c38476c39486c3a486c3b496c3c4a6c3d4a"
+        "6c3e4b6c3f4c6c404c6c414d6c424e6c434e6c444f6c45506c46516c47516c48526c49536c4a536c4b546c4c"
+        "556c4d556c4e566c4f576c50576c51586d52596d535a6d545a6d555b6d555c6d565c6d575d6d585e6d595e6e"
+        "5a5f6e5b606e5c616e5d616e5e626e5e636f5f636f60646f61656f62656f6366706467706568706568706669"
+        "70676a71686a71696b716a6c716b6d726c6d726c6e726d6f726e6f736f707370717371727472727472737473"
+        "74757474757575757676767777767777777878777979777a7a787b7a787c7b787d7c787e7c787e7d787f7e78"
+        "807f78817f788280798381798482798582798683798784788885788985788a86788b87788c88788d88788e89"
+        "788f8a78908b78918b78928c78928d78938e78948e77958f779690779791779892779992779a93769b94769c"
+        "95769d95769e96769f9775a09875a19975a29975a39a74a49b74a59c74a69c74a79d73a89e73a99f73aaa073"
+        "aba072aca172ada272aea371afa471b0a571b1a570b3a670b4a76fb5a86fb6a96fb7a96eb8aa6eb9ab6dbaac"
+        "6dbbad6dbcae6cbdae6cbeaf6bbfb06bc0b16ac1b26ac2b369c3b369c4b468c5b568c6b667c7b767c8b866c9"
+        "b965cbb965ccba64cdbb63cebc63cfbd62d0be62d1bf61d2c060d3c05fd4c15fd5c25ed6c35dd7c45cd9c55c"
+        "dac65bdbc75adcc859ddc858dec958dfca57e0cb56e1cc55e2cd54e4ce53e5cf52e6d051e7d150e8d24fe9d3"
+        "4eead34cebd44bedd54aeed649efd748f0d846f1d945f2da44f3db42f5dc41f6dd3ff7de3ef8df3cf9e03afb"
+        "e138fce236fde334fee434fee535fee636fee838"
+    ),
+    "magma": (
+        "00000401000501010601010802010902020b02020d03030f03031204041405041606051806051a07061c0807"
+        "1e0907200a08220b09240c09260d0a290e0b2b100b2d110c2f120d31130d34140e36150e38160f3b180f3d19"
+        "103f1a10421c10441d11471e114920114b21114e22115024125325125527125829115a2a115c2c115f2d1161"
+        "2f116331116533106734106936106b38106c390f6e3b0f703d0f713f0f72400f74420f75440f764510774710"
+        "784910784a10794c117a4e117b4f127b51127c52137c54137d56147d57157e59157e5a167e5c167f5d177f5f"
+        "187f601880621980641a80651a80671b80681c816a1c816b1d816d1d816e1e81701f81721f81732081752181"
+        "7621817822817922827b23827c23827e24828025828125818326818426818627818827818928818b29818c29"
+        "818e2a81902a81912b81932b80942c80962c80982d80992d809b2e7f9c2e7f9e2f7fa02f7fa1307ea3307ea5"
+        "317ea6317da8327daa337dab337cad347cae347bb0357bb2357bb3367ab5367ab73779b83779ba3878bc3978"
+        "bd3977bf3a77c03a76c23b75c43c75c53c74c73d73c83e73ca3e72cc3f71cd4071cf4070d0416fd2426fd343"
+        "6ed5446dd6456cd8456cd9466bdb476adc4869de4968df4a68e04c67e24d66e34e65e44f64e55064e75263e8"
+        "5362e95462ea5661eb5760ec5860ed5a5fee5b5eef5d5ef05f5ef1605df2625df2645cf3655cf4675cf4695c"
+        "f56b5cf66c5cf66e5cf7705cf7725cf8745cf8765cf9785df9795df97b5dfa7d5efa7f5efa815ffb835ffb85"
+        "60fb8761fc8961fc8a62fc8c63fc8e64fc9065fd9266fd9467fd9668fd9869fd9a6afd9b6bfe9d6cfe9f6dfe"
+        "a16efea36ffea571fea772fea973feaa74feac76feae77feb078feb27afeb47bfeb67cfeb77efeb97ffebb81"
+        "febd82febf84fec185fec287fec488fec68afec88cfeca8dfecc8ffecd90fecf92fed194fed395fed597fed7"
+        "99fed89afdda9cfddc9efddea0fde0a1fde2a3fde3a5fde5a7fde7a9fde9aafdebacfcecaefceeb0fcf0b2fc"
+        "f2b4fcf4b6fcf6b8fcf7b9fcf9bbfcfbbdfcfdbf"
+    ),
+    "inferno": (
+        "00000401000501010601010802010a02020c02020e03021004031204031405041706041907051b08051d0906"
+        "1f0a07220b07240c08260d08290e092b10092d110a30120a32140b34150b37160b39180c3c190c3e1b0c411c"
+        "0c431e0c451f0c48210c4a230c4c240c4f260c51280b53290b552b0b572d0b592f0a5b310a5c320a5e340a5f"
+        "3609613809623909633b09643d09653e0966400a67420a68440a68450a69470b6a490b6a4a0c6b4c0c6b4d0d"
+        "6c4f0d6c510e6c520e6d540f6d550f6d57106e59106e5a116e5c126e5d126e5f136e61136e62146e64156e65"
+        "156e67166e69166e6a176e6c186e6d186e6f196e71196e721a6e741a6e751b6e771c6d781c6d7a1d6d7c1d6d"
+        "7d1e6d7f1e6c801f6c82206c84206b85216b87216b88226a8a226a8c23698d23698f24699025689225689326"
+        "679526679727669827669a28659b29649d29649f2a63a02a63a22b62a32c61a52c60a62d60a82e5fa92e5eab"
+        "2f5ead305dae305cb0315bb1325ab3325ab43359b63458b73557b93556ba3655bc3754bd3853bf3952c03a51"
+        "c13a50c33b4fc43c4ec63d4dc73e4cc83f4bca404acb4149cc4248ce4347cf4446d04545d24644d34743d448"
+        "42d54a41d74b3fd84c3ed94d3dda4e3cdb503bdd513ade5238df5337e05536e15635e25734e35933e45a31e5"
+        "5c30e65d2fe75e2ee8602de9612bea632aeb6429eb6628ec6726ed6925ee6a24ef6c23ef6e21f06f20f1711f"
+        "f1731df2741cf3761bf37819f47918f57b17f57d15f67e14f68013f78212f78410f8850ff8870ef8890cf98b"
+        "0bf98c0af98e09fa9008fa9207fa9407fb9606fb9706fb9906fb9b06fb9d07fc9f07fca108fca309fca50afc"
+        "a60cfca80dfcaa0ffcac11fcae12fcb014fcb216fcb418fbb61afbb81dfbba1ffbbc21fbbe23fac026fac228"
+        "fac42afac62df9c72ff9c932f9cb35f8cd37f8cf3af7d13df7d340f6d543f6d746f5d949f5db4cf4dd4ff4df"
+        "53f4e156f3e35af3e55df2e661f2e865f2ea69f1ec6df1ed71f1ef75f1f179f2f27df2f482f3f586f3f68af4"
+        "f88ef5f992f6fa96f8fb9af9fc9dfafda1fcffa4"
+    ),
+    "plasma": (
+        "0d088710078813078916078a19068c1b068d1d068e20068f2206902406912605912805922a05932c05942e05"
+        "952f059631059733059735049837049938049a3a049a3c049b3e049c3f049c41049d43039e44039e46039f48"
+        "039f4903a04b03a14c02a14e02a25002a25102a35302a35502a45601a45801a45901a55b01a55c01a65e01a6"
+        "6001a66100a76300a76400a76600a76700a86900a86a00a86c00a86e00a86f00a87100a87201a87401a87501"
+        "a87701a87801a87a02a87b02a87d03a87e03a88004a88104a78305a78405a78606a68707a68808a68a09a58b"
+        "0aa58d0ba58e0ca48f0da4910ea3920fa39410a29511a19613a19814a099159f9a169f9c179e9d189d9e199d"
+        "a01a9ca11b9ba21d9aa31e9aa51f99a62098a72197a82296aa2395ab2494ac2694ad2793ae2892b02991b12a"
+        "90b22b8fb32c8eb42e8db52f8cb6308bb7318ab83289ba3388bb3488bc3587bd3786be3885bf3984c03a83c1"
+        "3b82c23c81c33d80c43e7fc5407ec6417dc7427cc8437bc9447aca457acb4679cc4778cc4977cd4a76ce4b75"
+        "cf4c74d04d73d14e72d24f71d35171d45270d5536fd5546ed6556dd7566cd8576bd9586ada5a6ada5b69db5c"
+        "68dc5d67dd5e66de5f65de6164df6263e06363e16462e26561e26660e3685fe4695ee56a5de56b5de66c5ce7"
+        "6e5be76f5ae87059e97158e97257ea7457eb7556eb7655ec7754ed7953ed7a52ee7b51ef7c51ef7e50f07f4f"
+        "f0804ef1814df1834cf2844bf3854bf3874af48849f48948f58b47f58c46f68d45f68f44f79044f79143f793"
+        "42f89441f89540f9973ff9983ef99a3efa9b3dfa9c3cfa9e3bfb9f3afba139fba238fca338fca537fca636fc"
+        "a835fca934fdab33fdac33fdae32fdaf31fdb130fdb22ffdb42ffdb52efeb72dfeb82cfeba2cfebb2bfebd2a"
+        "febe2afec029fdc229fdc328fdc527fdc627fdc827fdca26fdcb26fccd25fcce25fcd025fcd225fbd324fbd5"
+        "24fbd724fad824fada24f9dc24f9dd25f8df25f8e125f7e225f7e425f6e626f6e826f5e926f5eb27f4ed27f3"
+        "ee27f3f027f2f227f1f426f1f525f0f724f0f921"
+    ),
+    "turbo": (
+        "30123b32154333184a341b51351e5836215f37246638276d392a733a2d793b2f803c32863d358b3e38913f3b"
+        "973f3e9c4040a24143a74146ac4249b1424bb5434eba4451bf4454c34456c74559cb455ccf455ed34661d646"
+        "64da4666dd4669e0466be3476ee64771e94773eb4776ee4778f0477bf2467df44680f64682f84685fa4687fb"
+        "458afc458cfd448ffe4391fe4294ff4196ff4099ff3e9bfe3d9efe3ba0fd3aa3fc38a5fb37a8fa35abf833ad"
+        "f731aff52fb2f42eb4f22cb7f02ab9ee28bceb27bee925c0e723c3e422c5e220c7df1fc9dd1ecbda1ccdd81b"
+        "d0d51ad2d21ad4d019d5cd18d7ca18d9c818dbc518ddc218dec018e0bd19e2bb19e3b91ae4b61ce6b41de7b2"
+        "1fe9af20eaac22ebaa25eca727eea42aefa12cf09e2ff19b32f29835f39438f4913cf58e3ff68a43f78746f8"
+        "844af8804ef97d52fa7a55fa7659fb735dfc6f61fc6c65fd6969fd666dfe6271fe5f75fe5c79fe597dff5680"
+        "ff5384ff5188ff4e8bff4b8fff4992ff4796fe4499fe429cfe409ffd3fa1fd3da4fc3ca7fc3aa9fb39acfb38"
+        "affa37b1f936b4f836b7f735b9f635bcf534bef434c1f334c3f134c6f034c8ef34cbed34cdec34d0ea34d2e9"
+        "35d4e735d7e535d9e436dbe236dde037dfdf37e1dd37e3db38e5d938e7d739e9d539ebd339ecd13aeecf3aef"
+        "cd3af1cb3af2c93af4c73af5c53af6c33af7c13af8be39f9bc39faba39fbb838fbb637fcb336fcb136fdae35"
+        "fdac34fea933fea732fea431fea130fe9e2ffe9b2dfe992cfe962bfe932afe9029fd8d27fd8a26fc8725fc84"
+        "23fb8122fb7e21fa7b1ff9781ef9751df8721cf76f1af66c19f56918f46617f36315f26014f15d13f05b12ef"
+        "5811ed5510ec530feb500eea4e0de84b0ce7490ce5470be4450ae2430ae14109df3f08dd3d08dc3b07da3907"
+        "d83706d63506d43305d23105d02f05ce2d04cc2b04ca2a04c82803c52603c32503c12302be2102bc2002b91e"
+        "02b71d02b41b01b21a01af1801ac1701a91601a71401a41301a112019e10019b0f01980e01950d01920b018e"
+        "0a018b09028808028507028106027e05027a0403"
+    ),
+    "coolwarm": (
+        "3b4cc03c4ec23d50c33e51c54053c64155c84256c94358cb445acc455cce475dcf485fd14961d24a63d34b64"
+        "d54d66d64e68d74f69d9506bda526ddb536edd5470de5572df5773e05875e15977e25a78e45c7ae55d7ce65e"
+        "7de75f7fe86180e96282ea6384eb6585ec6687ed6788ee698aef6a8bef6b8df06d8ef16e90f26f91f37193f3"
+        "7294f47396f57597f67699f6779af7799cf87a9df87b9ff97da0f97ea1fa80a3fa81a4fb82a6fb84a7fc85a8"
+        "fc87aafc88abfd89acfd8badfd8caffe8db0fe8fb1fe90b2fe92b4fe93b5ff94b6ff96b7ff97b8ff98b9ff9a"
+        "bbff9bbcff9dbdff9ebeff9fbfffa1c0ffa2c1ffa3c2fea5c3fea6c4fea8c5fea9c6feaac7fdacc8fdadc9fd"
+        "aec9fcb0cafcb1cbfcb2ccfbb3cdfbb5cefab6cefab7cff9b9d0f9bad1f8bbd1f8bcd2f7bed3f6bfd3f6c0d4"
+        "f5c1d4f4c3d5f4c4d6f3c5d6f2c6d7f1c8d7f1c9d8f0cad8efcbd8eeccd9edcdd9eccedaebd0daead1dae9d2"
+        "dbe8d3dbe7d4dbe6d5dbe5d6dce4d7dce3d8dce2d9dce1dadce0dbdddedcdddddddcdcdedcdbdfdcd9e1dbd8"
+        "e2dad6e3dad5e4d9d3e5d9d2e5d8d1e6d8cfe7d7cee8d6cce9d6cbead5c9ebd4c8ebd3c6ecd3c5edd2c3eed1"
+        "c2eed0c0efcfbfefcebdf0cebcf1cdbaf1ccb8f2cbb7f2cab5f3c9b4f3c8b2f4c7b1f4c6aff4c5aef5c4acf5"
+        "c3aaf5c1a9f6c0a7f6bfa6f6bea4f6bda2f7bca1f7ba9ff7b99ef7b89cf7b79bf7b599f7b497f7b396f7b294"
+        "f7b093f7af91f7ad90f7ac8ef7ab8cf7a98bf7a889f7a688f6a586f6a385f6a283f6a081f59f80f59d7ef59c"
+        "7df49a7bf4997af49778f39577f39475f29274f29072f18f71f18d6ff08b6ef08a6cef886bef8669ee8568ed"
+        "8366ed8165ec7f63eb7d62ea7c60ea7a5fe9785de8765ce7745ae67259e57058e56f56e46d55e36b53e26952"
+        "e16751e0654fdf634ede614ddd5f4bdc5d4adb5b49da5947d85646d75445d65243d55042d44e41d34c40d149"
+        "3ed0473dcf453cce433bcc4039cb3e38ca3b37c83936c73634c63433c43132c32e31c12b30c0282fbf252ebd"
+        "222cbc1e2bba1a2ab91629b71128b60b27b40426"
+    ),
+}
