@@ -1,0 +1,1 @@
+"""Qt-free engine of gapviewer: models, layers, methods, explanation, rendering."""

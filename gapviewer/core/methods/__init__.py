@@ -1,0 +1,18 @@
+"""Map-making methods, one module per family; importing this package registers them all."""
+
+from . import gap_family  # noqa: F401  (registers the GAP family)
+from .gap import class_activation_maps, gap_direction, gap_magnitude
+from .registry import METHODS, Method, Needs, Param, Scope, get_method, register
+
+__all__ = [
+    "METHODS",
+    "Method",
+    "Needs",
+    "Param",
+    "Scope",
+    "class_activation_maps",
+    "gap_direction",
+    "gap_magnitude",
+    "get_method",
+    "register",
+]
