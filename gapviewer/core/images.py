@@ -147,9 +147,12 @@ def _scale_to_uint8(values: np.ndarray, lo: float, hi: float) -> np.ndarray:
     """Map ``lo..hi`` linearly onto 0..255 with rounding; non-finite values go to the ends."""
     if hi <= lo:
         return np.zeros(values.shape, np.uint8)
-    values = np.nan_to_num(values.astype(np.float32), nan=lo, posinf=hi, neginf=lo)
-    scaled = np.rint((values - np.float32(lo)) * np.float32(255 / (hi - lo)))
-    return np.clip(scaled, 0, 255).astype(np.uint8)
+    scaled = values.astype(np.float32)  # one float buffer, updated in place below
+    np.nan_to_num(scaled, copy=False, nan=lo, posinf=hi, neginf=lo)
+    scaled -= np.float32(lo)
+    scaled *= np.float32(255 / (hi - lo))
+    np.clip(np.rint(scaled, out=scaled), 0, 255, out=scaled)
+    return scaled.astype(np.uint8)
 
 
 def _high_depth_grey_to_uint8(values: np.ndarray) -> np.ndarray:
@@ -160,7 +163,7 @@ def _high_depth_grey_to_uint8(values: np.ndarray) -> np.ndarray:
     """
     if values.dtype.kind == "u" and values.dtype.itemsize <= 2:
         return _scale_to_uint8(values, 0, np.iinfo(values.dtype).max)
-    finite = values[np.isfinite(values)]
+    finite = values[np.isfinite(values)] if values.dtype.kind == "f" else values
     if finite.size == 0:
         return np.zeros(values.shape, np.uint8)
     lo, hi = float(finite.min()), float(finite.max())
@@ -314,13 +317,14 @@ def image_from_array(array: np.ndarray, name: str | None = None) -> LoadedImage:
         raise ImageLoadError(where, f"expected H x W or H x W x 1/3/4 array, got {array.shape}")
     if array.size == 0:
         raise ImageLoadError(where, f"empty array of shape {array.shape}")
-    if array.dtype == np.uint8:
+    kind, itemsize = array.dtype.kind, array.dtype.itemsize
+    if kind == "u" and itemsize == 1:
         data = array
-    elif array.dtype == np.uint16:
+    elif kind == "u" and itemsize == 2:
         data = _scale_to_uint8(array, 0, 65535)
-    elif array.dtype == np.bool_:
+    elif kind == "b":
         data = array.astype(np.uint8) * np.uint8(255)
-    elif array.dtype.kind == "f":
+    elif kind == "f":
         if not np.isfinite(array).all():
             raise ImageLoadError(where, "float array contains NaN or infinity")
         lo, hi = float(array.min()), float(array.max())
@@ -343,8 +347,7 @@ def image_from_array(array: np.ndarray, name: str | None = None) -> LoadedImage:
 
 def image_from_pil(img: Image.Image) -> LoadedImage:
     """Convert a PIL image (current frame) to RGB uint8, applying EXIF orientation."""
-    where = getattr(img, "filename", "") or _MEMORY_NAME
-    where = os.fsdecode(where)
+    where = os.fsdecode(getattr(img, "filename", "") or _MEMORY_NAME)
     frames = _frame_count(img, where)
     rgb = _decode_rgb(img, where)
     return _make_loaded(rgb, None, img.mode, img.format or "array", frames)
@@ -393,13 +396,12 @@ def list_images(
     errors: list[ImageLoadError] = []
     for entry in paths:
         path = Path(os.fsdecode(entry))
-        if path.is_dir():
-            found = _images_in_folder(path, recursive, errors)
-        elif path.exists():
-            found = [path]
-        else:
-            errors.append(ImageLoadError(path, "file not found"))
+        try:
+            is_folder = stat.S_ISDIR(os.stat(path).st_mode)
+        except OSError as exc:
+            errors.append(ImageLoadError(path, _os_reason(exc)))
             continue
+        found = _images_in_folder(path, recursive, errors) if is_folder else [path]
         for item in found:
             images.setdefault(os.path.abspath(item), item)
     return list(images.values()), errors
