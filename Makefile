@@ -23,7 +23,9 @@ test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q tests
 
 bench: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(PY) -m gapviewer bench
+	@for script in tests/benchmarks/bench_*.py; do \
+	    echo "== $$script"; QT_QPA_PLATFORM=offscreen $(PY) $$script || exit 1; \
+	done
 
 lint: $(STAMP)
 	$(PY) -m ruff check gapviewer tests

@@ -262,3 +262,12 @@ def render_overlay(
         colormap = DIVERGING_COLORMAP if signed else DEFAULT_COLORMAP
     heat = apply_colormap(upsample(scaled, size, upsample_mode), colormap)
     return overlay(image, heat, alpha)
+
+
+def display_normalisation(values: np.ndarray, signed: bool, requested: str = "auto") -> str:
+    """The normalisation to show a map with: "auto" picks the signed (diverging) scale for a
+    signed method's map that has negative values, and per-map scaling otherwise."""
+    if requested != "auto":
+        _check_choice(requested, NORMALISATIONS, "normalisation")
+        return requested
+    return "signed" if signed and float(np.min(values)) < 0 else "per-map"

@@ -1,0 +1,1 @@
+"""Subcommands of the `gapviewer` command line, one module each (see gapviewer.cli)."""
