@@ -10,6 +10,9 @@ import torch
 
 FORMULAS = ("q3", "q5", "q6", "q7")
 _CHUNK_ELEMENTS = 1 << 20  # float64 work buffer bound: positions x channels per chunk
+# |v_SR-i|^2 = |g|^2 - 2 s + t cancels when region i holds (nearly) all of v_GAP; its rounding
+# error is up to ~2 m eps (|g|^2 + t), so below this fraction of |g|^2 + t it counts as zero.
+_HELD_ALL_TOLERANCE = 1e-10
 
 
 def _flatten(features: torch.Tensor) -> torch.Tensor:
@@ -41,7 +44,8 @@ def one_minus_cos_removed(features: torch.Tensor) -> torch.Tensor:
         1 - cos(g, b) = (|g|^2 |b|^2 - (g . b)^2) / (|g||b| (|g||b| + g . b)),
     has numerator |g|^2 t - s^2 (Lagrange). When g . b < 0 the plain 1 - cos is already stable.
     Degenerate cases follow the patent's reading of c: g = 0 gives 0 (nothing to explain) and
-    b = 0 (region i holds all of v_GAP) gives 1.
+    b = 0 (region i holds all of v_GAP, or N = 1; numerically |b|^2 <= 1e-10 (|g|^2 + |u_i|^2))
+    gives 1.
     """
     vectors = _flatten(features)
     count = vectors.shape[-1]
@@ -56,7 +60,8 @@ def one_minus_cos_removed(features: torch.Tensor) -> torch.Tensor:
     stable = numerator / (norms * (norms + dot)).clamp_min(torch.finfo(torch.float64).tiny)
     direct = 1 - dot / norms.clamp_min(torch.finfo(torch.float64).tiny)
     result = torch.where(dot >= 0, stable, direct)
-    result = torch.where(b2 > 0, result, torch.ones_like(result))
+    held_all = b2 <= _HELD_ALL_TOLERANCE * (g2 + t)
+    result = torch.where(held_all, torch.ones_like(result), result)
     return torch.where(g2 > 0, result, torch.zeros_like(result))
 
 
