@@ -197,13 +197,14 @@ def test_degenerate_inputs_give_documented_values(dtype, formula, all_zero, held
     np.testing.assert_allclose(gap_direction(single, formula, a).numpy(), held_all, atol=1e-12)
 
 
-@pytest.mark.parametrize("rest", [1e-2, 1e-4, 1e-6])
-def test_region_holding_nearly_all_matches_fig5_loop(rest):
-    """Just above the 'holds all' cut-off the closed form still equals the loop."""
+@pytest.mark.parametrize(("rest", "rtol"), [(1e-2, 1e-6), (1e-4, 1e-6), (1e-6, 1e-4)])
+def test_region_holding_nearly_all_matches_fig5_loop(rest, rtol):
+    """Near the 'holds all' cut-off (|v_SR-i|^2 ~ 1e-10 |v_GAP|^2 at rest = 1e-6) the closed form
+    loses digits to cancellation but stays within the 1e-4 bound of the float32 test."""
     features = relu_features((1, 8, 5, 7), seed=6) * rest
     features[0, :, 3, 1] += torch.rand(8, dtype=torch.float64) + 1
     result = gap_direction(features).numpy()
-    np.testing.assert_allclose(result, fig5_loop(features.numpy()), rtol=1e-6, atol=1e-15)
+    np.testing.assert_allclose(result, fig5_loop(features.numpy()), rtol=rtol, atol=1e-15)
     assert 0.0 < result[0, 3, 1] < 1.0
 
 
