@@ -16,7 +16,6 @@ import numpy as np
 import torch
 
 from .capture import CancelToken, capture_outputs, frozen_parameters
-from .methods import Method, Scope, get_method
 from .models import LoadedModel
 
 Target = int | str | Callable[[torch.Tensor], torch.Tensor]
@@ -39,6 +38,11 @@ BACKWARD_RULES: dict[str, BackwardRule] = {}
 def register_backward_rule(name: str, rule: BackwardRule) -> None:
     """Make a backward rule available to methods naming it in `Method.backward_rule`."""
     BACKWARD_RULES[name] = rule
+
+
+# Imported after the rule registry: method modules register their backward rules on import, and
+# `.methods.registry` resolves even while the methods package itself is still being imported.
+from .methods.registry import Method, Scope, get_method  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -166,6 +170,19 @@ def _gradient_rule(ctx: MethodContext, layers: Sequence[str]) -> dict[str, torch
 register_backward_rule("gradient", _gradient_rule)
 
 
+def _requirements(
+    method: Method, model: LoadedModel, layer: str, params: Mapping[str, Any], targets: list
+) -> list[tuple[str | None, str]]:
+    """(backward rule or None, layer) pairs that `method` at `layer` reads; None means the layer's
+    forward output only. A method may declare its own in extra["requirements"](model, layer,
+    params, targets), e.g. Grad-CAM's closed form at a GAP + linear head needs no backward.
+    """
+    declared = method.extra.get("requirements")
+    if declared is not None:
+        return list(declared(model, layer, params, targets))
+    return [(method.backward_rule, layer)]
+
+
 class Explainer:
     """Computes maps for a `LoadedModel`; caches forward activations per input (bounded)."""
 
@@ -274,13 +291,18 @@ class Explainer:
         todo, skipped = self.plan(methods, layers)
         resolved = {m.id: m.resolve(params.get(m.id)) for m, _ in todo}
         inputs = self.model.to_input(image)
-        capture = sorted({layer for _, layer in todo if layer not in (INPUT_LAYER, MODEL_LAYER)})
+        targets = list(target) if isinstance(target, (list, tuple)) else [target]
+        wanted = {layer for _, layer in todo}
         rule_layers: dict[str, list[str]] = {}
         for method, layer in todo:
-            if method.backward_rule:
-                rule_layers.setdefault(method.backward_rule, [])
-                if layer not in rule_layers[method.backward_rule]:
-                    rule_layers[method.backward_rule].append(layer)
+            needs = _requirements(method, self.model, layer, resolved[method.id], targets)
+            for rule, needed in needs:
+                wanted.add(needed)
+                if rule:
+                    rule_layers.setdefault(rule, [])
+                    if needed not in rule_layers[rule]:
+                        rule_layers[rule].append(needed)
+        capture = sorted(wanted - {INPUT_LAYER, MODEL_LAYER})
         graph = any(rule == "gradient" for rule in rule_layers)
         cancel.check()
         progress(0.0, "forward pass")
@@ -288,7 +310,6 @@ class Explainer:
             start = time.perf_counter()
             output, activations = self._forward(inputs, capture, graph)
             timings["forward"] = time.perf_counter() - start
-            targets = target if isinstance(target, (list, tuple)) else [target]
             targets = [self.resolve_target(t, output) for t in targets]
             ctx = MethodContext(
                 self.model, inputs, output, activations, targets, rule_layers, cancel, progress

@@ -1,6 +1,6 @@
 """Map-making methods, one module per family; importing this package registers them all."""
 
-from . import gap_family  # noqa: F401  (registers the GAP family)
+from . import gap_family, gradient, guided  # noqa: F401  (importing registers each family)
 from .gap import class_activation_maps, gap_direction, gap_magnitude
 from .registry import METHODS, Method, Needs, Param, Scope, get_method, register
 
