@@ -1,0 +1,83 @@
+"""Non-modal feedback: the error banner and the busy bar (progress and cancel)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QToolButton,
+    QWidget,
+)
+
+from .state import AppState
+
+BANNER_SECONDS = 20
+
+
+class Banner(QFrame):
+    """Shows the latest error above the view until closed or for BANNER_SECONDS."""
+
+    def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("banner")
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        close = QToolButton()
+        close.setText("✕")
+        close.setAutoRaise(True)
+        close.clicked.connect(self.hide)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 4, 4, 4)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(close)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.hide)
+        self.hide()
+        state.errorRaised.connect(self.show_message)
+
+    def show_message(self, message: str) -> None:
+        self.label.setText(message)
+        self.show()
+        self._timer.start(BANNER_SECONDS * 1000)
+
+    def hideEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        self._timer.stop()
+        super().hideEvent(event)
+
+
+class BusyBar(QWidget):
+    """Progress of the running work, with a cancel button for explanations."""
+
+    def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.label = QLabel()
+        self.progress = QProgressBar()
+        self.progress.setMaximumHeight(12)
+        self.progress.setTextVisible(False)
+        self.cancel = QPushButton("Cancel")
+        self.cancel.setToolTip("Stop the running computation (Esc)")
+        self.cancel.clicked.connect(state.request_cancel)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 0, 8, 0)
+        layout.addWidget(self.label)
+        layout.addWidget(self.progress, 1)
+        layout.addWidget(self.cancel)
+        state.busyChanged.connect(self._update)
+        self._update()
+
+    def _update(self) -> None:
+        busy = self.state.busy
+        self.setVisible(busy.active)
+        self.label.setText(busy.message)
+        if busy.determinate:
+            self.progress.setRange(0, 1000)
+            self.progress.setValue(int(busy.fraction * 1000))
+        else:
+            self.progress.setRange(0, 0)
+        self.cancel.setVisible(busy.cancellable)

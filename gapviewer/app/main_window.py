@@ -1,0 +1,388 @@
+"""The main window: docks, menus, shortcuts, drag-and-drop, export, presentation mode, session.
+
+Extending it (triage view, training dialog, ...): build a widget that reads/writes
+`window.state`, then
+
+    dock = window.add_panel("Triage", widget)               # a dock, toggled from View
+    window.add_action("Tools", "Train…", open_dialog, "Ctrl+Shift+T")   # a menu action
+    window.menu("Tools")                                    # any menu by name (created once)
+
+Panels added this way are hidden in presentation mode like the built-in ones.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from . import session
+from .browser import BrowserPanel
+from .compare_grid import CompareGrid
+from .controller import Controller
+from .display_bar import DisplayBar
+from .engine import Engine
+from .export import export_maps
+from .feedback import Banner, BusyBar
+from .method_panel import MethodPanel
+from .model_panel import ModelPanel
+from .predictions import PredictionsPanel
+from .state import AppState, ModelSpec
+from .style import PRESENTATION_STYLE, STYLE
+
+log = logging.getLogger(__name__)
+
+SHORTCUTS = (
+    ("Right / Left", "Next / previous image"),
+    ("Down / Up", "Next / previous image (in the image list)"),
+    ("Home / End", "First / last image"),
+    ("Ctrl+O", "Open images"),
+    ("Ctrl+Shift+O", "Open a folder (recursively)"),
+    ("Ctrl+E", "Export the active cell (PNG + .npy + .json)"),
+    ("Ctrl+Shift+E", "Export the comparison grid"),
+    ("[  /  ]", "Transmittance -10 % / +10 %"),
+    ("Ctrl+N", "Add a comparison cell"),
+    ("Ctrl+W", "Remove the active cell"),
+    ("0", "Reset zoom"),
+    ("Esc", "Cancel the running computation / leave presentation mode"),
+    ("F11", "Presentation mode (full screen, large fonts)"),
+    ("F1", "This list"),
+    ("Mouse", "Wheel zooms, drag pans (all cells together); hover reads values"),
+    ("Drop", "Drop image files or folders anywhere on the window"),
+)
+
+
+class MainWindow(QMainWindow):
+    """The viewer. `settings` None disables session save/restore."""
+
+    def __init__(self, settings: QSettings | None = None) -> None:
+        super().__init__()
+        self.setWindowTitle("gapviewer")
+        self.setAcceptDrops(True)
+        self.setDockNestingEnabled(True)
+        self.setStyleSheet(STYLE)
+        self.settings = settings
+        self.state = AppState(self)
+        self.engine = Engine(self)
+        self.controller = Controller(self.state, self.engine, self)
+        self.opened_paths: list[str] = []
+        self._menus: dict[str, QMenu] = {}
+        self._panels: list[QDockWidget] = []
+        self._hidden_for_presentation: list[QWidget] = []
+        self._build_actions()
+        self._build_central()
+        self._build_docks()
+        self.statusBar().showMessage("Starting…")
+        self.state.hoverChanged.connect(self.statusBar().showMessage)
+        self.state.modelChanged.connect(self._model_status)
+        self.resize(1400, 860)
+
+    # extension points ------------------------------------------------------------------------
+    def menu(self, name: str) -> QMenu:
+        """The menu called `name` ("File", "View", "Help", or a new one, created once)."""
+        if name not in self._menus:
+            help_menu = self._menus.get("Help")
+            menu = QMenu(name, self)
+            if help_menu is not None:
+                self.menuBar().insertMenu(help_menu.menuAction(), menu)
+            else:
+                self.menuBar().addMenu(menu)
+            self._menus[name] = menu
+        return self._menus[name]
+
+    def add_action(self, menu: str, text: str, slot: Callable[[], object],
+                   shortcut: str | None = None) -> QAction:
+        """Add an action to menu `menu` (created if new); also active in presentation mode."""
+        action = QAction(text, self)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(lambda _checked=False: slot())
+        self.menu(menu).addAction(action)
+        self.addAction(action)
+        return action
+
+    def add_panel(self, title: str, widget: QWidget,
+                  area: Qt.DockWidgetArea = Qt.DockWidgetArea.RightDockWidgetArea,
+                  tab_with: QDockWidget | None = None) -> QDockWidget:
+        """Put `widget` in a dock titled `title` (tabbed with `tab_with` if given) and add a
+        show/hide toggle for it to the View menu. Returns the dock.
+        """
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock-{title}")
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        if tab_with is not None:
+            self.tabifyDockWidget(tab_with, dock)
+        self.menu("View").addAction(dock.toggleViewAction())
+        self._panels.append(dock)
+        return dock
+
+    # construction ----------------------------------------------------------------------------
+    def _build_actions(self) -> None:
+        state = self.state
+        self.open_files_action = self.add_action("File", "Open images…", self.open_files_dialog,
+                                                 "Ctrl+O")
+        self.open_folder_action = self.add_action("File", "Open folder…",
+                                                  self.open_folder_dialog, "Ctrl+Shift+O")
+        self.menu("File").addSeparator()
+        self.add_action("File", "Export view…", lambda: self.export(grid=False), "Ctrl+E")
+        self.add_action("File", "Export grid…", lambda: self.export(grid=True), "Ctrl+Shift+E")
+        self.menu("File").addSeparator()
+        self.add_action("File", "Quit", self.close, "Ctrl+Q")
+        self.add_action("Image", "Next image", lambda: state.set_current(state.current_index + 1),
+                        "Right")
+        self.add_action("Image", "Previous image",
+                        lambda: state.set_current(state.current_index - 1), "Left")
+        self.add_action("Image", "First image", lambda: state.set_current(0), "Home")
+        self.add_action("Image", "Last image", lambda: state.set_current(len(state.images) - 1),
+                        "End")
+        self.add_action("Image", "Add comparison cell", self._add_cell, "Ctrl+N")
+        self.add_action("Image", "Remove active cell",
+                        lambda: state.remove_cell(state.active_cell), "Ctrl+W")
+        self.add_action("Image", "Cancel computation", self._escape, "Esc")
+        self.add_action("View", "Transmittance -10 %", lambda: self._nudge(-10), "[")
+        self.add_action("View", "Transmittance +10 %", lambda: self._nudge(10), "]")
+        self.add_action("View", "Reset zoom", lambda: self.grid.reset_zoom(), "0")
+        self.presentation_action = self.add_action("View", "Presentation mode",
+                                                   self.toggle_presentation, "F11")
+        self.menu("View").addSeparator()
+        self.add_action("Help", "Keyboard shortcuts", self.show_shortcuts, "F1")
+
+    def _build_central(self) -> None:
+        central = QWidget()
+        central.setObjectName("central")
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        self.display_bar = DisplayBar(self.state)
+        self.banner = Banner(self.state)
+        self.busy_bar = BusyBar(self.state)
+        self.grid = CompareGrid(self.state)
+        layout.addWidget(self.display_bar)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.busy_bar)
+        layout.addWidget(self.grid, 1)
+        self.setCentralWidget(central)
+
+    def _build_docks(self) -> None:
+        self.browser = BrowserPanel(self.state, (self.open_files_action, self.open_folder_action))
+        self.model_panel = ModelPanel(self.state)
+        self.predictions = PredictionsPanel(self.state)
+        self.method_panel = MethodPanel(self.state)
+        explanation = QWidget()
+        box = QVBoxLayout(explanation)
+        box.setContentsMargins(6, 6, 6, 6)
+        for title, widget in (("Predictions", self.predictions), ("Method", self.method_panel)):
+            heading = QLabel(title)
+            heading.setObjectName("heading")
+            box.addWidget(heading)
+            box.addWidget(widget)
+        box.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(explanation)
+        scroll.setMinimumWidth(300)
+        left = Qt.DockWidgetArea.LeftDockWidgetArea
+        self.images_dock = self.add_panel("Images", self.browser, left)
+        self.model_dock = self.add_panel("Model", self.model_panel, left, self.images_dock)
+        self.images_dock.raise_()
+        self.explanation_dock = self.add_panel("Explanation", scroll)
+        self.resizeDocks([self.images_dock, self.explanation_dock], [260, 320],
+                         Qt.Orientation.Horizontal)
+
+    # start and stop --------------------------------------------------------------------------
+    def start(self, paths: Sequence[str] = (), model: ModelSpec | None = None,
+              restore: bool = True, samples: bool = True) -> None:
+        """Start the workers, the model (built-in by default) and the images: the sample
+        photos, `paths`, and (with `restore`) the saved session.
+        """
+        saved = session.load(self.settings) if restore and self.settings else session.Session()
+        if restore and saved.display:
+            self.state.set_display(**vars(saved.display_options()))
+        if restore and saved.cells:
+            self.state.set_cells(saved.cell_list(), active=0)
+        self.engine.start()
+        self.state.request_model(model or saved.model_spec() or ModelSpec())
+        if samples:
+            self.controller.open_samples()
+        reopen = [p for p in saved.paths if Path(p).exists()] if restore else []
+        if reopen:
+            self.controller.select_after_listing(saved.image)
+            self._open(reopen, select=False)
+        elif restore and saved.image:
+            self.controller.select_after_listing(saved.image)
+        if paths:
+            self._open(list(paths), select=True)
+
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        self.shutdown()
+        super().closeEvent(event)
+
+    def shutdown(self) -> None:
+        """Save the session (if settings were given) and join the worker threads."""
+        if self.settings is not None:
+            session.save(self.settings, session.capture(self.state, self.opened_paths))
+        self.engine.stop()
+
+    # opening ---------------------------------------------------------------------------------
+    def _open(self, paths: Sequence[str], select: bool) -> None:
+        for path in paths:
+            if path not in self.opened_paths:
+                self.opened_paths.append(path)
+        self.controller.open_paths(paths, select=select)
+
+    def open_paths(self, paths: Sequence[str]) -> None:
+        """Open files and folders and show the first new image."""
+        self._open(paths, select=True)
+
+    def open_files_dialog(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(self, "Open images", self.state.last_folder or "")
+        if files:
+            self.open_paths(files)
+
+    def open_folder_dialog(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Open folder", self.state.last_folder or "")
+        if folder:
+            self.open_paths([folder])
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt override)
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dragMoveEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 (Qt override)
+        paths = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.open_paths(paths)
+
+    # commands --------------------------------------------------------------------------------
+    def _add_cell(self) -> None:
+        if self.state.cells:
+            self.state.add_cell(self.state.cells[self.state.active_cell])
+
+    def _nudge(self, step: int) -> None:
+        value = max(0, min(100, self.state.display.transmittance + step))
+        self.state.set_display(transmittance=value)
+
+    def _escape(self) -> None:
+        if self.isFullScreen():
+            self.toggle_presentation()
+        else:
+            self.state.request_cancel()
+
+    def _model_status(self) -> None:
+        model = self.state.model
+        if model is not None:
+            self.statusBar().showMessage(
+                f"{model.architecture}: {model.num_classes} classes, pre-GAP "
+                f"{model.pre_gap_layer or 'none'}", 8000
+            )
+
+    def toggle_presentation(self) -> None:
+        """F11: full screen, docks and menus hidden, large fonts; again (or Esc) to leave."""
+        if self.isFullScreen():
+            for widget in self._hidden_for_presentation:
+                widget.show()
+            self._hidden_for_presentation = []
+            self.setStyleSheet(STYLE)
+            self.showNormal()
+            return
+        self._hidden_for_presentation = [
+            w for w in (*self._panels, self.menuBar(), self.statusBar()) if w.isVisible()
+        ]
+        for widget in self._hidden_for_presentation:
+            widget.hide()
+        self.setStyleSheet(STYLE + PRESENTATION_STYLE)
+        self.showFullScreen()
+
+    def show_shortcuts(self) -> QDialog:
+        dialog = QDialog(self)
+        dialog.setWindowTitle("Keyboard shortcuts")
+        table = QTableWidget(len(SHORTCUTS), 2)
+        table.setHorizontalHeaderLabels(["Keys", "Action"])
+        table.verticalHeader().hide()
+        for row, (keys, action) in enumerate(SHORTCUTS):
+            table.setItem(row, 0, QTableWidgetItem(keys))
+            table.setItem(row, 1, QTableWidgetItem(action))
+        table.resizeColumnsToContents()
+        table.horizontalHeader().setStretchLastSection(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(dialog.close)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(table)
+        layout.addWidget(buttons)
+        dialog.resize(560, 520)
+        dialog.setModal(False)
+        dialog.show()
+        return dialog
+
+    def export(self, grid: bool, path: str | None = None) -> list[Path]:
+        """Export the active cell (or the whole grid) as PNG + .npy + .json next to `path`."""
+        state = self.state
+        cells = list(state.cells) if grid else state.cells[state.active_cell:state.active_cell + 1]
+        present = [c for c in cells if state.maps.get(c) is not None
+                   and state.maps[c].values is not None]
+        if state.pixels is None or not present:
+            state.report_error("Nothing to export yet: no map is shown")
+            return []
+        if path is None:
+            image = state.current_image
+            suggestion = str(Path(state.last_folder or ".") /
+                             f"{Path(image.name).stem}_{'grid' if grid else present[0].method}.png")
+            path, _ = QFileDialog.getSaveFileName(self, "Export", suggestion, "PNG (*.png)")
+            if not path:
+                return []
+        model = state.model
+        metadata = {
+            "model": {"architecture": model.architecture, "source": model.source,
+                      "spec": state.model_spec.to_settings() if state.model_spec else None},
+            "image": state.current_image.path or state.current_image.name,
+            "target": state.explained_target,
+            "target_name": (model.class_names[state.explained_target]
+                            if isinstance(state.explained_target, int) else None),
+        }
+        try:
+            written = export_maps(path, state.pixels, present,
+                                  [state.maps[c].values for c in present], state.display, metadata)
+        except (OSError, ValueError) as error:
+            state.report_error(f"Export failed: {error}")
+            return []
+        self.statusBar().showMessage(f"Exported {len(written)} files next to {written[0]}", 8000)
+        return written
+
+    def wait_until_idle(self, callback: Callable[[], None], timeout_s: float = 300.0) -> None:
+        """Call `callback` once nothing is queued, running or undelivered (or after timeout)."""
+        timer = QTimer(self)
+        waited = {"ms": 0, "quiet": 0}
+
+        def check() -> None:
+            waited["ms"] += 100
+            waited["quiet"] = waited["quiet"] + 1 if self.controller.idle else 0
+            if waited["quiet"] >= 3 or waited["ms"] >= timeout_s * 1000:
+                timer.stop()
+                timer.deleteLater()
+                callback()
+
+        timer.timeout.connect(check)
+        timer.start(100)

@@ -1,0 +1,184 @@
+"""The model loader: built-in model, torchvision architecture + weights file, or a model file
+(a trusted full-model file only after an explicit confirmation); class names; device. Shows
+what was loaded; a failure is reported and the previous model stays in use.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .state import AppState, ModelSpec
+
+SOURCES = {
+    "builtin": "Built-in EfficientNet-Lite0 (ImageNet)",
+    "torchvision": "torchvision architecture + weights",
+    "file": "Model file (.safetensors, trusted .pt)",
+}
+TRUST_WARNING = (
+    "A full-model file (pickle or TorchScript) can run any Python code on this computer when "
+    "it is opened, with your permissions: read or delete files, install software, send data.\n\n"
+    "Trust it only if it comes from an author you trust, through a channel you trust. "
+    "Weights-only files (.safetensors, state dicts) never need this.\n\nTrust this file?"
+)
+
+
+def confirm_trust(parent: QWidget, path: str) -> bool:
+    """Ask the user to confirm running code from `path` (default answer: No)."""
+    answer = QMessageBox.warning(
+        parent,
+        "Trust this model file?",
+        f"{path}\n\n{TRUST_WARNING}",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes
+
+
+class _PathEdit(QWidget):
+    def __init__(self, caption: str, filters: str) -> None:
+        super().__init__()
+        self.edit = QLineEdit()
+        self.edit.setClearButtonEnabled(True)
+        button = QPushButton("…")
+        button.setFixedWidth(28)
+        button.clicked.connect(lambda: self._browse(caption, filters))
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.edit, 1)
+        layout.addWidget(button)
+
+    def _browse(self, caption: str, filters: str) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, caption, self.edit.text(), filters)
+        if path:
+            self.edit.setText(path)
+
+    def text(self) -> str:
+        return self.edit.text().strip()
+
+
+class ModelPanel(QWidget):
+    """Builds a `ModelSpec` and asks the state for it; reacts to the model signals."""
+
+    confirm = staticmethod(confirm_trust)
+
+    def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.source = QComboBox()
+        for key, label in SOURCES.items():
+            self.source.addItem(label, key)
+        self.architecture = QComboBox()
+        self.architecture.setEditable(True)
+        self.architecture.setPlaceholderText("resnet50")
+        self.weights = _PathEdit("Weights or model file",
+                                 "Model files (*.safetensors *.pt *.pth *.bin);;All files (*)")
+        self.classes = _PathEdit("Class names (one per line)", "Text (*.txt);;All files (*)")
+        self.trust = QCheckBox("Trust this file to run code (full pickle / TorchScript)")
+        self.trust.toggled.connect(self._trust_toggled)
+        self.device = QComboBox()
+        self.device.addItem("CPU", "cpu")
+        self.load_button = QPushButton("Load model")
+        self.load_button.clicked.connect(self.load)
+        self.info = QLabel("Loading the built-in model…")
+        self.info.setWordWrap(True)
+        self.info.setObjectName("modelInfo")
+        self.form = QFormLayout()
+        self.form.addRow("Source", self.source)
+        self.form.addRow("Architecture", self.architecture)
+        self.form.addRow("Weights / file", self.weights)
+        self.form.addRow("Class names", self.classes)
+        self.form.addRow("", self.trust)
+        self.form.addRow("Device", self.device)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(self.form)
+        layout.addWidget(self.load_button)
+        layout.addWidget(self.info)
+        layout.addStretch(1)
+        self.source.currentIndexChanged.connect(self._source_changed)
+        state.methodsChanged.connect(self._engine_ready)
+        state.modelChanged.connect(self._show_model)
+        state.modelLoading.connect(self._loading)
+        state.errorRaised.connect(self._maybe_failed)
+        self._source_changed()
+
+    def _source_changed(self) -> None:
+        kind = self.source.currentData()
+        self.form.setRowVisible(self.architecture, kind == "torchvision")
+        self.form.setRowVisible(self.weights, kind != "builtin")
+        self.form.setRowVisible(self.trust, kind == "file")
+
+    def _engine_ready(self) -> None:
+        names = list(self.state.torchvision_architectures)
+        current = self.architecture.currentText()
+        self.architecture.clear()
+        self.architecture.addItems(names)
+        self.architecture.setEditText(current)
+        completer = QCompleter(names, self.architecture)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.architecture.setCompleter(completer)
+        if self.state.cuda_available and self.device.findData("cuda") < 0:
+            self.device.addItem("CUDA", "cuda")
+
+    def _trust_toggled(self, checked: bool) -> None:
+        if checked and not self.confirm(self, self.weights.text() or "this file"):
+            self.trust.blockSignals(True)
+            self.trust.setChecked(False)
+            self.trust.blockSignals(False)
+
+    def spec(self) -> ModelSpec:
+        kind = self.source.currentData()
+        source = {"torchvision": self.architecture.currentText().strip(),
+                  "file": self.weights.text()}.get(kind)
+        return ModelSpec(
+            kind=kind,
+            source=source,
+            weights=self.weights.text() if kind == "torchvision" else None,
+            classes=self.classes.text() or None,
+            trust=kind == "file" and self.trust.isChecked(),
+            device=self.device.currentData(),
+        )
+
+    def load(self) -> None:
+        spec = self.spec()
+        if spec.kind != "builtin" and not spec.source:
+            self.info.setText("<span style='color:#e06c5a'>Name an architecture or a file.</span>")
+            return
+        self.state.request_model(spec)
+
+    def _loading(self, loading: bool) -> None:
+        self.load_button.setEnabled(not loading)
+        if loading:
+            self.info.setText("Loading…")
+
+    def _show_model(self) -> None:
+        model = self.state.model
+        if model is None:
+            return
+        shapes = {layer.name: layer.shape for layer in model.layers}
+        pre = model.pre_gap_layer
+        pre_text = f"{pre} ({'×'.join(map(str, shapes.get(pre, ())))})" if pre else "none found"
+        self.info.setText(
+            f"<b>{model.architecture}</b><br>{model.source}<br>"
+            f"{model.num_classes} classes · input {'×'.join(map(str, model.input_size))}"
+            f" · {model.device}<br>GAP layer: {model.gap_layer or 'mean in forward()'}"
+            f"<br>Pre-GAP layer: {pre_text}"
+        )
+
+    def _maybe_failed(self, message: str) -> None:
+        if message.startswith("Model not loaded"):
+            self.info.setText(f"<span style='color:#e06c5a'>{message}</span>")
