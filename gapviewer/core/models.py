@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
@@ -19,6 +20,10 @@ from torch import nn
 from . import builtin_model
 from .layers import GapInfo, Inspection, LayerInfo, inspect_model
 from .model_files import ModelLoadError, WeightsFile, gapviewer_metadata, read_weights
+
+if TYPE_CHECKING:
+    from .multichannel import ChannelPreprocessing
+    from .signals import SignalPreprocessing
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +84,7 @@ class LoadedModel:
         self,
         module: nn.Module,
         class_names: Sequence[str],
-        preprocessing: Preprocessing,
+        preprocessing: Preprocessing | SignalPreprocessing | ChannelPreprocessing,
         *,
         architecture: str,
         source: str,
@@ -147,6 +152,8 @@ class LoadedModel:
         if isinstance(image, torch.Tensor):
             x = image if image.dim() == len(self.preprocessing.size) + 2 else image[None]
             return x.to(self.device, torch.float32)
+        if not isinstance(self.preprocessing, Preprocessing):  # signals, multi-channel images
+            return self.preprocessing.load(image).to(self.device)
         if isinstance(image, (str, Path)):
             image = load_image(image)
         elif isinstance(image, np.ndarray):
@@ -190,11 +197,7 @@ def load_model(
     if isinstance(spec, nn.Module):
         size = tuple(input_size or (224, 224))
         names = _class_names(classes, None, _output_count(spec, in_channels, size))
-        prep = Preprocessing(
-            size,
-            tuple(mean or IMAGENET_MEAN[:in_channels]),
-            tuple(std or IMAGENET_STD[:in_channels]),
-        )
+        prep = _preprocessing(size, mean, std, in_channels)
         return LoadedModel(
             spec,
             names,
@@ -264,6 +267,30 @@ def _read_names(path: Path) -> list[str]:
     except (OSError, UnicodeDecodeError) as error:
         raise ModelLoadError(f"{path.name}: cannot read class names ({error})") from error
     return [line.strip() for line in lines if line.strip()]
+
+
+def _preprocessing(
+    size: tuple[int, ...],
+    mean: Sequence[float] | None,
+    std: Sequence[float] | None,
+    channels: int,
+    sample_rate: float | None = None,
+) -> Preprocessing | SignalPreprocessing | ChannelPreprocessing:
+    """Image preprocessing for 2-D inputs of up to 3 channels (ImageNet statistics by default);
+    signals (1-D size) and images of more than 3 channels read arrays (0 mean, 1 std default)."""
+    if len(size) == 1:
+        from .signals import SignalPreprocessing
+
+        return SignalPreprocessing(
+            size, tuple(mean or (0.0,)), tuple(std or (1.0,)), channels, sample_rate
+        )
+    if channels > 3:
+        from .multichannel import ChannelPreprocessing
+
+        return ChannelPreprocessing(size, tuple(mean or (0.0,)), tuple(std or (1.0,)), channels)
+    return Preprocessing(
+        size, tuple(mean or IMAGENET_MEAN[:channels]), tuple(std or IMAGENET_STD[:channels])
+    )
 
 
 def _torchvision_preprocessing(name: str) -> Preprocessing:
@@ -381,10 +408,8 @@ def _load_file(path, classes, trust, device, input_size, mean, std) -> LoadedMod
     )
     _load_state(module, file.state_dict, path.name, meta["architecture"])
     size = tuple(input_size or meta.get("input_size") or (224, 224))
-    prep = Preprocessing(
-        size,
-        tuple(mean or meta.get("mean") or IMAGENET_MEAN[:channels]),
-        tuple(std or meta.get("std") or IMAGENET_STD[:channels]),
+    prep = _preprocessing(
+        size, mean or meta.get("mean"), std or meta.get("std"), channels, meta.get("sample_rate")
     )
     count = _output_count(module, channels, size)
     return LoadedModel(
