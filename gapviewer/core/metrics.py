@@ -150,7 +150,7 @@ def common_grid(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     def pooled(grid: np.ndarray) -> np.ndarray:
         if grid.shape == shape:
             return grid
-        tensor = torch.from_numpy(np.ascontiguousarray(grid))[None, None]
+        tensor = torch.tensor(grid)[None, None]
         return F.adaptive_avg_pool2d(tensor, shape)[0, 0].numpy()
 
     return pooled(ga), pooled(gb)
@@ -321,6 +321,12 @@ def _window_starts(length: int, window: int, stride: int) -> list[int]:
     return starts
 
 
+def _occlusion_window(inputs: torch.Tensor, window: int | None, stride: int | None):
+    """Window defaults to 1/7 of the input's shorter side, stride to half the window."""
+    window = window or max(1, min(_spatial_size(inputs)) // 7)
+    return window, stride or max(1, window // 2)
+
+
 def occlusion_map(
     model: LoadedModel,
     image: object,
@@ -333,13 +339,11 @@ def occlusion_map(
     cancel: CancelToken | None = None,
 ) -> np.ndarray:
     """Drop in the target's probability when a square window is set to the baseline, one value
-    per window position (the grid of positions is the map). Window defaults to 1/7 of the
-    input's shorter side, stride to half the window."""
+    per window position (the grid of positions is the map)."""
     cancel = cancel or CancelToken()
     inputs = model.to_input(image)
     size = _spatial_size(inputs)
-    window = window or max(1, min(size) // 7)
-    stride = stride or max(1, window // 2)
+    window, stride = _occlusion_window(inputs, window, stride)
     substrate = baseline_input(inputs, baseline)
     axes = [_window_starts(length, min(window, length), stride) for length in size]
     positions = list(itertools.product(*axes))
@@ -356,17 +360,27 @@ def occlusion_map(
     return torch.cat(drops).view(*[len(a) for a in axes]).numpy().astype(np.float32)
 
 
-def reference_occlusion(model: LoadedModel, image: object, target: int) -> np.ndarray:
-    """The occlusion map of the registered `occlusion` method when there is one, else
-    `occlusion_map` with its defaults."""
+def reference_occlusion(
+    model: LoadedModel,
+    image: object,
+    target: int,
+    window: int | None = None,
+    stride: int | None = None,
+) -> np.ndarray:
+    """The occlusion map (probability drops) from the registered `occlusion` method when there
+    is one, else from `occlusion_map`; same window and stride either way."""
     from .methods import METHODS
 
-    if "occlusion" in METHODS:
-        from .explain import Explainer
+    if "occlusion" not in METHODS:
+        return occlusion_map(model, image, target, window=window, stride=stride)
+    from .explain import Explainer
 
-        explanation = Explainer(model).explain(image, methods=["occlusion"], target=target)
-        return next(iter(explanation.maps.values()))
-    return occlusion_map(model, image, target)
+    window, stride = _occlusion_window(model.to_input(image), window, stride)
+    params = {"occlusion": {"patch": window, "stride": stride, "output": "probability"}}
+    explanation = Explainer(model).explain(
+        image, methods=["occlusion"], target=target, params=params
+    )
+    return next(iter(explanation.maps.values()))
 
 
 def occlusion_agreement(
@@ -375,11 +389,13 @@ def occlusion_agreement(
     saliency: np.ndarray,
     target: int,
     reference: np.ndarray | None = None,
+    window: int | None = None,
+    stride: int | None = None,
 ) -> float:
     """Spearman rank correlation between a map and the occlusion map of the same image and class
     (Grad-CAM sec. 5.3), on the coarser of the two grids. 1: same ranking as occlusion."""
     if reference is None:
-        reference = reference_occlusion(model, image, target)
+        reference = reference_occlusion(model, image, target, window, stride)
     return spearman(*common_grid(saliency, reference))
 
 

@@ -161,6 +161,10 @@ def test_occlusion_map_hand_computed_and_agreement():
     right = metrics.occlusion_agreement(model, image, RIGHT, 0, reference=occlusion)
     wrong = metrics.occlusion_agreement(model, image, WRONG, 0, reference=occlusion)
     assert right == pytest.approx(1.0) and wrong < 0
+    registered = metrics.reference_occlusion(model, image, 0, window=4, stride=4)
+    pooled, _ = metrics.common_grid(registered, occlusion)
+    np.testing.assert_allclose(pooled, expected, atol=1e-6)
+    assert metrics.occlusion_agreement(model, image, RIGHT, 0, window=4, stride=4) > 0.99
 
 
 class SwitchModel(nn.Module):
