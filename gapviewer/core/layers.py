@@ -67,6 +67,10 @@ def _matches(candidate: torch.Tensor, target: torch.Tensor) -> bool:
 
 def inspect_model(model: nn.Module, example: torch.Tensor) -> Inspection:
     """Probe `model` once with `example` (1, C, *size): layer shapes and verified GAP detection."""
+    if isinstance(model, torch.jit.ScriptModule):  # TorchScript takes no hooks: nothing to see
+        with torch.no_grad():
+            model(example)
+        return Inspection((), None, "a TorchScript module hides its layers from hooks")
     records: list[tuple[str, nn.Module, torch.Tensor | None, torch.Tensor | None]] = []
     handles: list[torch.utils.hooks.RemovableHandle] = []
 

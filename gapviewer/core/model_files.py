@@ -52,6 +52,15 @@ def _is_torchscript(path: Path) -> bool:
         )
 
 
+def _is_checkpoint_container(path: Path) -> bool:
+    """torch.save writes a zip archive, or (legacy format) a pickle of protocol 2 or higher."""
+    if zipfile.is_zipfile(path):
+        return True
+    with path.open("rb") as handle:
+        head = handle.read(2)
+    return len(head) == 2 and head[0] == 0x80 and head[1] >= 2
+
+
 def _unwrap(obj: object, path: Path) -> dict[str, torch.Tensor]:
     for _ in range(3):
         if isinstance(obj, dict) and not all(isinstance(v, torch.Tensor) for v in obj.values()):
@@ -89,6 +98,10 @@ def read_weights(path: str | Path, trust: bool = False) -> WeightsFile:
     try:
         obj = torch.load(path, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as error:
+        if not _is_checkpoint_container(path):
+            raise ModelLoadError(
+                f"{path.name}: not a PyTorch file (neither a zip archive nor a pickle)"
+            ) from error
         if not trust:
             raise UntrustedFileError(_refusal(path)) from error
         return _load_trusted_pickle(path)
