@@ -93,7 +93,7 @@ class CompareGrid(QWidget):
         """Re-colour from the maps already known; opacity-only changes skip the resampling."""
         state = self.state
         display = state.display
-        lut = render.colormap_lut(colormap_name(display))
+        colormap = colormap_name(display)
         opacity = render.transmittance_to_alpha(display.transmittance / 100.0)
         results = [state.maps.get(cell) for cell in state.cells]
         raws = [r.values if r is not None else None for r in results]
@@ -104,18 +104,19 @@ class CompareGrid(QWidget):
         if key == self._heat_key:
             for view in self.views:
                 view.set_opacity(opacity)
-                view.set_lut(lut)
+                view.set_colormap(colormap)
             return
         self._heat_key = key
         scaled = scale_maps(raws, display.normalisation)
         for view, cell, result, item in zip(self.views, state.cells, results, scaled,
                                             strict=False):
             if state.pixels is None or item is None:
-                view.set_heat(None, None, lut, (0.0, 1.0), opacity)
+                view.set_heat(None, None, colormap, (0.0, 1.0), opacity)
                 view.set_message(self._status(cell, result))
                 continue
             heat = upsampled(item, state.pixels.shape[:2], display.upsampling)
-            view.set_heat(heat, np.asarray(result.values), lut, (item.vmin, item.vmax), opacity)
+            view.set_heat(heat, np.asarray(result.values), colormap, (item.vmin, item.vmax),
+                          opacity)
             view.set_message("Hover over the image for the contribution value")
 
     def _status(self, cell: Cell, result) -> str:

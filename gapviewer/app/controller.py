@@ -103,7 +103,7 @@ class Controller(QObject):
         self._predictions = _LruBytes(2**20)
         self._pixels = _LruBytes(256 * 2**20)
         self._pending: tuple[Any, ...] | None = None
-        self._cancelled: tuple[Any, ...] | None = None
+        self._stopped: tuple[tuple[Any, ...], str] | None = None  # (request, why) not retried
         self._select_after_listing: str | None = None
         self._select_next_listing = False
         self._waiting_spec: ModelSpec | None = None
@@ -189,7 +189,7 @@ class Controller(QObject):
 
     def _on_model_loaded(self, summary: Any, spec: ModelSpec) -> None:
         self._pending = None
-        self._cancelled = None
+        self._stopped = None
         self.state.set_model(summary, spec)
         self.state.set_model_loading(False)
         self._ensure_cells(reset=True)
@@ -293,12 +293,12 @@ class Controller(QObject):
             else:
                 found[cell] = hit
         signature = (state.model.model_id, entry.key, state.target, tuple(missing))
-        if missing and signature == self._cancelled:
+        if missing and self._stopped is not None and signature == self._stopped[0]:
             for cell in missing:
-                found[cell] = MapResult(cell, None, "cancelled")
+                found[cell] = MapResult(cell, None, self._stopped[1])
         elif missing and signature != self._pending:
             self._pending = signature
-            self._cancelled = None
+            self._stopped = None
             long_running = any(state.methods[c.method].long_running for c in missing)
             self.engine.explain(
                 state.model.model_id, entry.key, state.pixels, missing, state.target
@@ -338,7 +338,7 @@ class Controller(QObject):
     def _on_explain_failed(self, generation: int, message: str) -> None:
         if generation != self.engine.explain_generation:
             return
-        self._cancelled = self._pending
+        self._stopped = (self._pending, f"failed ({message})")
         self._pending = None
         self.state.set_busy(Busy())
         self.state.report_error(f"Could not explain: {message}")
@@ -347,7 +347,7 @@ class Controller(QObject):
     def _on_explain_cancelled(self, generation: int) -> None:
         if generation != self.engine.explain_generation:
             return
-        self._cancelled = self._pending
+        self._stopped = (self._pending, "cancelled; change the image, class or cell to retry")
         self._pending = None
         self.state.set_busy(Busy())
         self.refresh()

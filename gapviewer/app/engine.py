@@ -190,7 +190,6 @@ class Engine(QObject):
         from ..core.methods import METHODS
         from ..core.models import torchvision_classifiers
 
-        torch.set_grad_enabled(False)
         self.torch_import_seconds = time.perf_counter() - start
         try:
             architectures = torchvision_classifiers()

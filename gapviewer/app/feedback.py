@@ -51,12 +51,15 @@ class Banner(QFrame):
 
 
 class BusyBar(QWidget):
-    """Progress of the running work, with a cancel button for explanations."""
+    """Progress of the running work, with a cancel button for explanations. Its size never
+    changes (only its contents show and hide), so work starting or ending relays out nothing.
+    """
 
     def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.state = state
         self.label = QLabel()
+        self.label.setMinimumWidth(90)
         self.progress = QProgressBar()
         self.progress.setMaximumHeight(12)
         self.progress.setTextVisible(False)
@@ -68,16 +71,17 @@ class BusyBar(QWidget):
         layout.addWidget(self.label)
         layout.addWidget(self.progress, 1)
         layout.addWidget(self.cancel)
+        self.setFixedWidth(300)
         state.busyChanged.connect(self._update)
         self._update()
 
     def _update(self) -> None:
         busy = self.state.busy
-        self.setVisible(busy.active)
-        self.label.setText(busy.message)
+        self.progress.setVisible(busy.active)
+        self.label.setText(busy.message if busy.active else "")
         if busy.determinate:
             self.progress.setRange(0, 1000)
             self.progress.setValue(int(busy.fraction * 1000))
         else:
             self.progress.setRange(0, 0)
-        self.cancel.setVisible(busy.cancellable)
+        self.cancel.setVisible(busy.active and busy.cancellable)

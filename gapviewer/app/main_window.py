@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QDockWidget,
     QFileDialog,
+    QHBoxLayout,
     QLabel,
     QMainWindow,
     QMenu,
@@ -175,9 +176,12 @@ class MainWindow(QMainWindow):
         self.banner = Banner(self.state)
         self.busy_bar = BusyBar(self.state)
         self.grid = CompareGrid(self.state)
-        layout.addWidget(self.display_bar)
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        top.addWidget(self.display_bar, 1)
+        top.addWidget(self.busy_bar)
+        layout.addLayout(top)
         layout.addWidget(self.banner)
-        layout.addWidget(self.busy_bar)
         layout.addWidget(self.grid, 1)
         self.setCentralWidget(central)
 

@@ -6,18 +6,24 @@ The view draws numpy arrays prepared by `core.render`; it never computes a map.
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
+
+from ..core import render
 
 pg.setConfigOptions(imageAxisOrder="row-major", antialias=True)
 
 VIEW_BACKGROUND = "#1e1f22"
 
 
-def colormap_object(lut: np.ndarray) -> pg.ColorMap:
-    """A pyqtgraph ColorMap sampling a (256, 3) uint8 table (for the colour bar)."""
+@cache
+def colormap_object(name: str) -> pg.ColorMap:
+    """A pyqtgraph ColorMap of a core.render colormap (for the colour bar); built once."""
+    lut = render.colormap_lut(name)
     return pg.ColorMap(np.linspace(0.0, 1.0, len(lut)), np.asarray(lut))
 
 
@@ -44,6 +50,7 @@ class CellView(QWidget):
         super().__init__(parent)
         self.raw: np.ndarray | None = None
         self.image_size: tuple[int, int] | None = None
+        self._colormap: str | None = None
         self.title = QLabel()
         self.title.setObjectName("cellTitle")
         self.close_button = QToolButton()
@@ -102,26 +109,30 @@ class CellView(QWidget):
             self.image_size = new_size
             self.viewbox.autoRange(padding=0.0)
 
-    def set_heat(self, values01: np.ndarray | None, raw: np.ndarray | None, lut: np.ndarray,
+    def set_heat(self, values01: np.ndarray | None, raw: np.ndarray | None, colormap: str,
                  value_range: tuple[float, float], opacity: float) -> None:
         """Heat map already scaled to [0, 1] and upsampled to the image; `raw` at layer grid."""
         self.raw = raw
         if values01 is None:
             self.heat_item.clear()
         else:
+            lut = render.colormap_lut(colormap)
             self.heat_item.setImage(values01, autoLevels=False, levels=(0.0, 1.0), lut=lut)
         self.heat_item.setOpacity(opacity)
-        self.colorbar.setColorMap(colormap_object(lut))
+        self.set_colormap(colormap)
         low, high = value_range
         self.colorbar.setLevels(values=(low, high if high > low else low + 1e-12))
 
     def set_opacity(self, opacity: float) -> None:
         self.heat_item.setOpacity(opacity)
 
-    def set_lut(self, lut: np.ndarray) -> None:
+    def set_colormap(self, colormap: str) -> None:
+        if colormap == self._colormap:
+            return
+        self._colormap = colormap
         if self.heat_item.image is not None:
-            self.heat_item.setLookupTable(lut)
-        self.colorbar.setColorMap(colormap_object(lut))
+            self.heat_item.setLookupTable(render.colormap_lut(colormap))
+        self.colorbar.setColorMap(colormap_object(colormap))
 
     def set_message(self, text: str) -> None:
         self.readout.setText(text)
