@@ -12,7 +12,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-COMMANDS = ("explain", "layers")
+COMMANDS = ("explain", "layers", "train")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -242,7 +242,10 @@ class Explainer:
         if method.scope is Scope.INPUT:
             return None if layer == INPUT_LAYER else f"{method.id} makes maps at the input only"
         if method.scope is Scope.MODEL:
-            return None if layer == MODEL_LAYER else f"{method.id} is the model's own map"
+            if layer != MODEL_LAYER:
+                return f"{method.id} is the model's own map"
+            unsupported = method.extra.get("unsupported")
+            return unsupported(self.model) if unsupported else None
         if layer in (INPUT_LAYER, MODEL_LAYER):
             return f"{method.id} needs a layer with spatial positions"
         info = self.model.layer(layer)

@@ -315,6 +315,8 @@ def _final_layer_key(module: nn.Module, state: dict[str, torch.Tensor]) -> str |
 def _build(name: str, num_classes: int, options: dict) -> nn.Module:
     import torchvision.models as tvm
 
+    from . import gcm, signal_models, small_cnn  # noqa: F401  (register trainable architectures)
+
     if name in ARCHITECTURES:
         return ARCHITECTURES[name](num_classes=num_classes, **options)
     if name not in tvm.list_models(module=tvm):

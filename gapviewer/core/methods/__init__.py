@@ -2,6 +2,7 @@
 
 from . import gap_family, gradient, guided  # noqa: F401  (importing registers each family)
 from .gap import class_activation_maps, gap_direction, gap_magnitude
+from .gcm_method import not_a_gcm_model  # noqa: F401  (registers gcm)
 from .registry import METHODS, Method, Needs, Param, Scope, get_method, register
 
 __all__ = [

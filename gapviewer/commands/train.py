@@ -1,0 +1,153 @@
+"""`gapviewer train`: train or fine-tune a classifier (patent FIG. 4 step S10) into a .safetensors
+file that `gapviewer --model FILE` and the viewer open with no other flags."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import time
+from pathlib import Path
+
+from ..core.capture import Cancelled, CancelToken
+from ..core.data import DatasetError
+from ..core.model_files import ModelLoadError
+from ..core.training import (
+    FINE_TUNE,
+    OPTIMIZERS,
+    PRETRAINED_DEFAULT,
+    SCHEDULES,
+    TrainProgress,
+    recipe,
+    save_model,
+    train,
+)
+from ..core.training_data import (
+    cifar10_images,
+    digits_images,
+    folder_images,
+    is_cifar10_folder,
+)
+from .common import fail
+
+DIGITS = "digits"
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "train",
+        help="train or fine-tune a classifier on labelled images",
+        description="Train on DATA: a folder with one subfolder of images per class, a CIFAR-10 "
+        "python batches folder (cifar-10-batches-py; its test batch validates), or 'digits' "
+        "(scikit-learn's handwritten digits, upscaled). Architectures: gcm (Generative "
+        "Contribution Mappings; default recipe from the paper: SGD lr 0.1 /10 at 100 and 150 of "
+        "180 epochs, batch 128), small-gap-cnn, efficientnet-lite0 (built-in), or any "
+        "torchvision classifier name. The best epoch by validation accuracy is saved.",
+    )
+    parser.add_argument("data", metavar="DATA", help="class-subfolder folder, CIFAR-10, digits")
+    parser.add_argument("--arch", required=True, help="gcm, small-gap-cnn, efficientnet-lite0, ...")
+    start = parser.add_mutually_exclusive_group()
+    start.add_argument("--from", dest="init", metavar="WEIGHTS", help="start from this file")
+    start.add_argument(
+        "--pretrained-default",
+        action="store_true",
+        help="start from the architecture's ImageNet weights (built-in for efficientnet-lite0)",
+    )
+    parser.add_argument("--fine-tune", choices=FINE_TUNE, help="train all layers or the head only")
+    parser.add_argument("--epochs", type=int, help="epochs (gcm: 180; others: 30)")
+    parser.add_argument("--batch", type=int, help="batch size (gcm: 128; others: 64)")
+    parser.add_argument("--lr", type=float, help="initial learning rate")
+    parser.add_argument("--optimizer", choices=OPTIMIZERS)
+    parser.add_argument("--schedule", choices=SCHEDULES, help="gcm: step; others: cosine")
+    parser.add_argument("--val-split", type=float, default=0.1, help="held out for validation")
+    parser.add_argument("--size", type=int, help="input height and width (default 32 or 224)")
+    parser.add_argument("--no-flip", action="store_true", help="no horizontal flips")
+    parser.add_argument("--crop-padding", type=int, help="padded random crop margin (4)")
+    parser.add_argument("--relu", action="store_true", help="gcm: non-negative class weight maps")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--device", default="cpu", help="cpu, cuda, ...")
+    parser.add_argument("--out", default="model.safetensors", help="output file")
+    parser.set_defaults(func=run)
+
+
+def _settings(args: argparse.Namespace):
+    overrides = {
+        "epochs": args.epochs,
+        "batch_size": args.batch,
+        "learning_rate": args.lr,
+        "optimizer": args.optimizer,
+        "schedule": args.schedule,
+        "fine_tune": args.fine_tune,
+        "crop_padding": args.crop_padding,
+        "input_size": (args.size, args.size) if args.size else None,
+        "init": PRETRAINED_DEFAULT if args.pretrained_default else args.init,
+    }
+    overrides = {key: value for key, value in overrides.items() if value is not None}
+    if args.no_flip:
+        overrides["flip"] = False
+    if args.relu:
+        overrides["options"] = {"relu": True}
+    return recipe(
+        args.arch, val_split=args.val_split, seed=args.seed, device=args.device, **overrides
+    )
+
+
+def _data(source: str):
+    """(training images, separate validation images or None)."""
+    if source == DIGITS and not Path(source).exists():
+        return digits_images(), None
+    if is_cifar10_folder(source):
+        return cifar10_images(source, "train"), cifar10_images(source, "test")
+    return folder_images(source), None
+
+
+class _Reporter:
+    """One line per epoch; on a terminal, a live line at most every half second."""
+
+    def __init__(self) -> None:
+        self.live = sys.stderr.isatty()
+        self.last = 0.0
+
+    def __call__(self, progress: TrainProgress) -> None:
+        if progress.phase == "epoch":
+            end = "\n"
+        elif self.live and time.monotonic() - self.last > 0.5:
+            end = "\r"
+        else:
+            return
+        self.last = time.monotonic()
+        print(progress.describe(), end=end, file=sys.stderr, flush=True)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        settings = _settings(args)
+        images, validation = _data(args.data)
+    except (ValueError, DatasetError, ImportError) as error:
+        fail(str(error))
+    print(
+        f"{images.source}: {len(images)} images, {len(images.class_names)} classes; "
+        f"{settings.architecture}, {settings.epochs} epochs",
+        file=sys.stderr,
+    )
+    cancel = CancelToken()
+    # Ctrl-C stops at the next batch and keeps the best epoch so far.
+    previous = signal.signal(signal.SIGINT, lambda *_: cancel.cancel())
+    try:
+        result = train(settings, images, validation=validation, progress=_Reporter(), cancel=cancel)
+    except (ModelLoadError, DatasetError, ValueError) as error:
+        fail(str(error))
+    except Cancelled:
+        fail("training interrupted before the first epoch ended; nothing saved", code=130)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if result.cancelled:
+        print(f"interrupted after epoch {len(result.history)}", file=sys.stderr)
+    path = save_model(result, args.out)
+    accuracy = (
+        f"validation accuracy {result.best_accuracy:.2%}"
+        if result.best_accuracy is not None
+        else "no validation images"
+    )
+    print(f"saved {path} (epoch {result.best_epoch}, {accuracy})")
+    return 0

@@ -1,0 +1,569 @@
+"""Training and fine-tuning classifiers (patent US 2025/0259040 A1, FIG. 4 step S10).
+
+`train(settings, images)` trains any torchvision classifier with GAP (a new head for the class
+count), the built-in EfficientNet-Lite0 (its head only, or all of it), `gcm` (Generative
+Contribution Mappings) and `small-gap-cnn`, with flips and padded random crops, SGD or AdamW and
+a step or cosine schedule. It reports progress (loss, accuracy, rate, ETA), stops at a cancel
+token, keeps the checkpoint with the best validation accuracy, and `save_model` writes a
+.safetensors file that `load_model(path)` opens with no other information.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import logging
+import math
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from . import builtin_model, gcm, small_cnn
+from .capture import Cancelled, CancelToken
+from .model_files import ModelLoadError, gapviewer_metadata, read_weights
+from .models import BUILTIN, IMAGENET_MEAN, IMAGENET_STD, load_model
+from .training_data import ImageSet, augment, channel_statistics, stratified_split
+
+log = logging.getLogger(__name__)
+
+OPTIMIZERS = ("sgd", "adamw")
+SCHEDULES = ("step", "cosine", "constant")
+FINE_TUNE = ("all", "head")
+PRETRAINED_DEFAULT = "pretrained-default"
+SMALL_ARCHITECTURES = (gcm.ARCHITECTURE, small_cnn.ARCHITECTURE)
+# The GCM paper's CIFAR-10 recipe (Table 4): 180 epochs, batch 128, SGD, lr 0.1 divided by 10 at
+# epochs 100 and 150, flips and 4-pixel padded crops. Milestones are kept as fractions of the
+# run so a shorter run keeps the same shape.
+GCM_EPOCHS = 180
+GCM_MILESTONES = (100 / 180, 150 / 180)
+
+
+@dataclass(frozen=True)
+class TrainSettings:
+    """Everything that defines a training run; stored in the saved file's metadata."""
+
+    architecture: str
+    epochs: int = 30
+    batch_size: int = 64
+    learning_rate: float = 0.05
+    optimizer: str = "sgd"
+    momentum: float = 0.9
+    weight_decay: float = 5e-4
+    schedule: str = "cosine"
+    milestones: tuple[float, ...] = (0.5, 0.75)  # fractions of `epochs` (step schedule)
+    gamma: float = 0.1  # learning-rate factor at each milestone
+    val_split: float = 0.1
+    input_size: tuple[int, int] | None = None  # None: the architecture's usual size
+    flip: bool = True
+    crop_padding: int = 4
+    init: str | None = None  # a weights file, PRETRAINED_DEFAULT, or None (random)
+    fine_tune: str = "all"  # "head": train the new classifier only
+    options: Mapping[str, Any] = field(default_factory=dict)  # architecture options
+    seed: int = 0
+    device: str = "cpu"
+
+    def __post_init__(self) -> None:
+        checks = (
+            (self.optimizer in OPTIMIZERS, f"optimizer must be one of {', '.join(OPTIMIZERS)}"),
+            (self.schedule in SCHEDULES, f"schedule must be one of {', '.join(SCHEDULES)}"),
+            (self.fine_tune in FINE_TUNE, f"fine_tune must be one of {', '.join(FINE_TUNE)}"),
+            (self.epochs >= 1, "epochs must be at least 1"),
+            (self.batch_size >= 1, "batch size must be at least 1"),
+            (self.learning_rate > 0, "learning rate must be positive"),
+            (0 <= self.val_split < 1, "validation split must be in [0, 1)"),
+            (self.crop_padding >= 0, "crop padding must not be negative"),
+        )
+        for ok, message in checks:
+            if not ok:
+                raise ValueError(message)
+
+
+def recipe(architecture: str, **overrides: Any) -> TrainSettings:
+    """Default settings for an architecture, with `overrides` applied.
+
+    gcm: the paper's recipe (Table 4). Pretrained starting points: lr 0.01 (fine-tuning).
+    Others: SGD lr 0.05 with a cosine schedule, 30 epochs.
+    """
+    base: dict[str, Any] = {"architecture": architecture}
+    if architecture == gcm.ARCHITECTURE:
+        base.update(
+            epochs=GCM_EPOCHS,
+            batch_size=128,
+            learning_rate=0.1,
+            schedule="step",
+            milestones=GCM_MILESTONES,
+            flip=True,
+            crop_padding=4,
+        )
+    if overrides.get("init") is not None:
+        base.update(learning_rate=0.01)
+    base.update(overrides)
+    return TrainSettings(**base)
+
+
+def learning_rate_at(settings: TrainSettings, epoch: int) -> float:
+    """The learning rate of 0-based `epoch`: constant, step (x gamma at each milestone) or cosine
+    annealing to zero over the run (Loshchilov and Hutter, SGDR, 2017)."""
+    lr = settings.learning_rate
+    if settings.schedule == "step":
+        passed = sum(epoch >= round(f * settings.epochs) for f in settings.milestones)
+        return lr * settings.gamma**passed
+    if settings.schedule == "cosine":
+        return 0.5 * lr * (1 + math.cos(math.pi * epoch / settings.epochs))
+    return lr
+
+
+@dataclass(frozen=True)
+class EpochRecord:
+    epoch: int  # 1-based
+    train_loss: float
+    train_accuracy: float
+    val_loss: float | None
+    val_accuracy: float | None
+    learning_rate: float
+    seconds: float
+
+
+@dataclass(frozen=True)
+class TrainProgress:
+    """One progress report: after every batch (phase "train"), after validation ("epoch")."""
+
+    phase: str
+    epoch: int  # 1-based
+    epochs: int
+    batch: int  # 1-based within the epoch
+    batches: int
+    loss: float  # running mean over the epoch so far
+    accuracy: float  # running training accuracy over the epoch so far
+    images_per_second: float
+    eta_seconds: float
+    learning_rate: float
+    record: EpochRecord | None = None  # the finished epoch (phase "epoch")
+
+    @property
+    def fraction(self) -> float:
+        return ((self.epoch - 1) * self.batches + self.batch) / (self.epochs * self.batches)
+
+    def describe(self) -> str:
+        text = (
+            f"epoch {self.epoch}/{self.epochs} batch {self.batch}/{self.batches} "
+            f"loss {self.loss:.4f} acc {self.accuracy:.2%} "
+            f"{self.images_per_second:.0f} img/s ETA {_duration(self.eta_seconds)}"
+        )
+        if self.record is not None and self.record.val_accuracy is not None:
+            text += f" val acc {self.record.val_accuracy:.2%}"
+        return text
+
+
+def _duration(seconds: float) -> str:
+    seconds = max(0, int(round(seconds)))
+    return f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+
+
+@dataclass(frozen=True)
+class PreparedModel:
+    """A module ready to train with what its file needs to rebuild it."""
+
+    module: nn.Module
+    architecture: str
+    options: dict[str, Any]
+    input_size: tuple[int, int]
+    mean: tuple[float, ...] | None  # None: computed from the training images
+    std: tuple[float, ...] | None
+    head: tuple[str, ...]  # names of the modules trained by fine_tune="head"
+
+
+def head_name(module: nn.Module) -> str:
+    """The class-specific output part: GCM's class modulation table, else the last linear or
+    convolution layer."""
+    if isinstance(module, gcm.GenerativeContributionMapping):
+        return "modulation"
+    last = None
+    for name, child in module.named_modules():
+        if isinstance(child, (nn.Linear, nn.Conv2d)):
+            last = name
+    if last is None:
+        raise ModelLoadError("no linear or convolution layer to use as the classifier")
+    return last
+
+
+def replace_head(module: nn.Module, num_classes: int) -> tuple[str, ...]:
+    """Give a classifier a fresh output part for `num_classes` (see `head_name`); returns its
+    name. Module names stay those of the architecture built with `num_classes`, so the saved
+    weights load into that architecture."""
+    name = head_name(module)
+    if isinstance(module, gcm.GenerativeContributionMapping):
+        module.modulation = gcm.ClassModulation(num_classes, gcm.TRUNK_CHANNELS)
+        module.num_classes = num_classes
+        return (name,)
+    old = module.get_submodule(name)
+    if isinstance(old, nn.Linear):
+        new: nn.Module = nn.Linear(old.in_features, num_classes, bias=old.bias is not None)
+    else:
+        new = nn.Conv2d(old.in_channels, num_classes, old.kernel_size, old.stride, old.padding)
+    parent_name, _, attribute = name.rpartition(".")
+    parent = module.get_submodule(parent_name) if parent_name else module
+    setattr(parent, attribute, new)
+    return (name,)
+
+
+def _output_count(module: nn.Module, channels: int, size: tuple[int, int]) -> int:
+    with torch.no_grad():
+        return int(module.eval()(torch.zeros(1, channels, *size)).shape[-1])
+
+
+def _torchvision(name: str, num_classes: int, weights: str | None = None) -> nn.Module:
+    import torchvision.models as tvm
+
+    if name not in tvm.list_models(module=tvm):
+        raise ModelLoadError(
+            f"unknown architecture {name!r}: use a torchvision classifier name (e.g. resnet18), "
+            f"{BUILTIN}, or one of {', '.join(SMALL_ARCHITECTURES)}"
+        )
+    extra = (
+        {"aux_logits": False, "init_weights": False}
+        if name in ("inception_v3", "googlenet")
+        else {}
+    )
+    if weights is not None:
+        return tvm.get_model(name, weights=weights, **extra)
+    return tvm.get_model(name, weights=None, num_classes=num_classes, **extra)
+
+
+def prepare_model(settings: TrainSettings, num_classes: int, in_channels: int) -> PreparedModel:
+    """Build (or load, then re-head) the module `settings` describes for `num_classes`."""
+    name = settings.architecture
+    options = dict(settings.options)
+    if name in SMALL_ARCHITECTURES:
+        options["in_channels"] = in_channels
+    elif in_channels != 3:
+        raise ModelLoadError(f"{name} takes RGB images; these have {in_channels} channel(s)")
+    size = tuple(settings.input_size or ((32, 32) if name in SMALL_ARCHITECTURES else (224, 224)))
+    mean = std = None
+    init = settings.init
+    if init == PRETRAINED_DEFAULT:
+        if name == BUILTIN:
+            module = builtin_model.build_pretrained()
+            mean, std = builtin_model.MEAN, builtin_model.STD
+        elif name in SMALL_ARCHITECTURES:
+            raise ModelLoadError(f"{name} has no pretrained weights; train it from scratch")
+        else:
+            module = _torchvision(name, num_classes, weights="DEFAULT")
+            mean, std = IMAGENET_MEAN, IMAGENET_STD
+        head = replace_head(module, num_classes)
+    elif init is not None:
+        module, options, mean, std = _from_file(Path(init), name, options, in_channels)
+        head = replace_head(module, num_classes)
+    else:
+        module = _fresh(name, num_classes, options)
+        head = (head_name(module),)
+    return PreparedModel(module, name, options, size, mean, std, head)
+
+
+def _fresh(name: str, num_classes: int, options: dict[str, Any]) -> nn.Module:
+    if name == gcm.ARCHITECTURE:
+        return gcm.build_gcm(num_classes, **options)
+    if name == small_cnn.ARCHITECTURE:
+        return small_cnn.build_small_gap_cnn(num_classes, **options)
+    if name == BUILTIN:
+        return builtin_model.EfficientNetLite0(num_classes)
+    return _torchvision(name, num_classes)
+
+
+def _from_file(path: Path, name: str, options: dict[str, Any], in_channels: int):
+    """Start from a weights file: a gapviewer .safetensors (its own architecture and options) or
+    a plain state dict of `name` (its class count read from the final layer)."""
+    file = read_weights(path)
+    meta = gapviewer_metadata(file)
+    if meta.get("architecture"):
+        if meta["architecture"] != name:
+            raise ModelLoadError(f"{path.name}: holds a {meta['architecture']} model, not {name}")
+        loaded = load_model(path)
+        if loaded.in_channels != in_channels:
+            raise ModelLoadError(
+                f"{path.name}: takes {loaded.in_channels} channel(s); the images have {in_channels}"
+            )
+        return (
+            loaded.module,
+            dict(meta.get("options", options)),
+            loaded.preprocessing.mean,
+            loaded.preprocessing.std,
+        )
+    head_key = None
+    probe = _fresh(name, 1000, options)
+    for key, child in probe.named_modules():
+        if isinstance(child, (nn.Linear, nn.Conv2d)) and f"{key}.weight" in file.state_dict:
+            head_key = f"{key}.weight"
+    count = int(file.state_dict[head_key].shape[0]) if head_key else 1000
+    module = probe if count == 1000 else _fresh(name, count, options)
+    try:
+        module.load_state_dict(file.state_dict)
+    except RuntimeError as error:
+        raise ModelLoadError(f"{path.name}: weights do not fit {name} ({error})") from error
+    mean, std = (
+        (builtin_model.MEAN, builtin_model.STD)
+        if name == BUILTIN
+        else (IMAGENET_MEAN, IMAGENET_STD)
+    )
+    return module, options, mean, std
+
+
+@dataclass(frozen=True)
+class TrainResult:
+    """The trained module (best validation checkpoint loaded, eval mode) and its metadata."""
+
+    module: nn.Module
+    metadata: dict[str, Any]
+    history: tuple[EpochRecord, ...]
+    best_epoch: int
+    best_accuracy: float | None  # validation accuracy of the kept checkpoint
+    cancelled: bool = False
+
+
+def _normalise(
+    images: torch.Tensor, mean: tuple[float, ...], std: tuple[float, ...]
+) -> torch.Tensor:
+    mean_t = torch.tensor(mean, device=images.device).view(1, -1, 1, 1)
+    std_t = torch.tensor(std, device=images.device).view(1, -1, 1, 1)
+    return (images - mean_t) / std_t
+
+
+def evaluate(
+    module: nn.Module,
+    images: ImageSet,
+    size: tuple[int, int],
+    mean: tuple[float, ...],
+    std: tuple[float, ...],
+    batch_size: int = 256,
+    cancel: CancelToken | None = None,
+) -> tuple[float, float]:
+    """(mean cross-entropy, accuracy) of `module` in eval mode over `images`."""
+    device = next(module.parameters()).device
+    module.eval()
+    total_loss, correct = 0.0, 0
+    with torch.no_grad():
+        for start in range(0, len(images), batch_size):
+            if cancel is not None:
+                cancel.check()
+            indices = np.arange(start, min(start + batch_size, len(images)))
+            inputs = _normalise(images.batch(indices, size).to(device), mean, std)
+            labels = torch.from_numpy(images.labels[indices]).to(device)
+            logits = module(inputs)
+            total_loss += float(F.cross_entropy(logits, labels, reduction="sum"))
+            correct += int((logits.argmax(1) == labels).sum())
+    count = max(len(images), 1)
+    return total_loss / count, correct / count
+
+
+def _trainable(module: nn.Module, settings: TrainSettings, head: tuple[str, ...]) -> list:
+    if settings.fine_tune == "all":
+        return list(module.parameters())
+    keep = [module.get_submodule(name) for name in head]
+    kept = {id(p) for part in keep for p in part.parameters()}
+    for parameter in module.parameters():
+        parameter.requires_grad_(id(parameter) in kept)
+    return [p for p in module.parameters() if id(p) in kept]
+
+
+def _set_mode(module: nn.Module, settings: TrainSettings, head: tuple[str, ...]) -> None:
+    """Training mode; with fine_tune="head" the frozen body stays in eval mode (its batch norm
+    statistics stay those it was trained with)."""
+    if settings.fine_tune == "all":
+        module.train()
+        return
+    module.eval()
+    for name in head:
+        module.get_submodule(name).train()
+
+
+def _optimizer(settings: TrainSettings, parameters: list) -> torch.optim.Optimizer:
+    if settings.optimizer == "adamw":
+        return torch.optim.AdamW(
+            parameters, lr=settings.learning_rate, weight_decay=settings.weight_decay
+        )
+    return torch.optim.SGD(
+        parameters,
+        lr=settings.learning_rate,
+        momentum=settings.momentum,
+        weight_decay=settings.weight_decay,
+    )
+
+
+def train(
+    settings: TrainSettings,
+    images: ImageSet,
+    *,
+    validation: ImageSet | None = None,
+    progress: Callable[[TrainProgress], None] | None = None,
+    cancel: CancelToken | None = None,
+) -> TrainResult:
+    """Train as `settings` says on `images`; validate on `validation` or, without it, on a
+    stratified `settings.val_split` of `images`. A cancel after the first epoch returns the best
+    checkpoint so far (`cancelled=True`); before it, raises `Cancelled`."""
+    cancel = cancel or CancelToken()
+    report = progress or (lambda _: None)
+    torch.manual_seed(settings.seed)
+    generator = torch.Generator().manual_seed(settings.seed)
+    rng = np.random.default_rng(settings.seed)
+    if validation is None and settings.val_split > 0:
+        train_idx, val_idx = stratified_split(images.labels, settings.val_split, settings.seed)
+        train_set, validation = images.subset(train_idx), images.subset(val_idx)
+    else:
+        train_set = images
+    if len(train_set) == 0:
+        raise ValueError(f"{images.source}: no images left to train on")
+    num_classes = len(images.class_names)
+    prepared = prepare_model(settings, num_classes, images.in_channels)
+    size = prepared.input_size
+    if prepared.mean is None:
+        mean, std = channel_statistics(train_set, size, seed=settings.seed)
+    else:
+        mean, std = prepared.mean, prepared.std
+    device = torch.device(settings.device)
+    module = prepared.module.to(device)
+    parameters = _trainable(module, settings, prepared.head)
+    optimizer = _optimizer(settings, parameters)
+    batches = math.ceil(len(train_set) / settings.batch_size)
+    history: list[EpochRecord] = []
+    best_state, best_score, best_accuracy, best_epoch = None, -math.inf, None, 0
+    seen, started = 0, time.perf_counter()
+    cancelled = False
+    try:
+        for epoch in range(settings.epochs):
+            lr = learning_rate_at(settings, epoch)
+            for group in optimizer.param_groups:
+                group["lr"] = lr
+            _set_mode(module, settings, prepared.head)
+            epoch_start = time.perf_counter()
+            order = rng.permutation(len(train_set))
+            loss_sum, correct, count = 0.0, 0, 0
+            for batch in range(batches):
+                cancel.check()
+                indices = order[batch * settings.batch_size : (batch + 1) * settings.batch_size]
+                inputs = augment(
+                    train_set.batch(indices, size),
+                    settings.flip,
+                    settings.crop_padding,
+                    generator,
+                )
+                inputs = _normalise(inputs.to(device), mean, std)
+                labels = torch.from_numpy(train_set.labels[indices]).to(device)
+                logits = module(inputs)
+                loss = F.cross_entropy(logits, labels)
+                optimizer.zero_grad(set_to_none=True)
+                loss.backward()
+                optimizer.step()
+                loss_sum += loss.item() * len(indices)
+                correct += int((logits.detach().argmax(1) == labels).sum())
+                count += len(indices)
+                seen += len(indices)
+                rate = seen / max(time.perf_counter() - started, 1e-9)
+                remaining = (settings.epochs - epoch) * len(train_set) - count
+                report(
+                    TrainProgress(
+                        "train",
+                        epoch + 1,
+                        settings.epochs,
+                        batch + 1,
+                        batches,
+                        loss_sum / count,
+                        correct / count,
+                        rate,
+                        remaining / rate,
+                        lr,
+                    )
+                )
+            val_loss = val_accuracy = None
+            if validation is not None and len(validation):
+                val_loss, val_accuracy = evaluate(
+                    module, validation, size, mean, std, cancel=cancel
+                )
+            record = EpochRecord(
+                epoch + 1,
+                loss_sum / count,
+                correct / count,
+                val_loss,
+                val_accuracy,
+                lr,
+                time.perf_counter() - epoch_start,
+            )
+            history.append(record)
+            # Without validation images the lowest training loss stands in for the best epoch.
+            score = val_accuracy if val_accuracy is not None else -record.train_loss
+            if score > best_score:
+                best_score = score
+                best_state = copy.deepcopy(module.state_dict())
+                best_accuracy, best_epoch = val_accuracy, epoch + 1
+            log.info("epoch %d: %s", epoch + 1, record)
+            rate = seen / max(time.perf_counter() - started, 1e-9)
+            report(
+                TrainProgress(
+                    "epoch",
+                    epoch + 1,
+                    settings.epochs,
+                    batches,
+                    batches,
+                    record.train_loss,
+                    record.train_accuracy,
+                    rate,
+                    (settings.epochs - epoch - 1) * len(train_set) / rate,
+                    lr,
+                    record,
+                )
+            )
+    except Cancelled:
+        if best_state is None:
+            raise
+        cancelled = True
+    for parameter in module.parameters():
+        parameter.requires_grad_(True)
+    module.load_state_dict(best_state)
+    module.eval()
+    metadata = _metadata(
+        settings, prepared, images, size, mean, std, best_accuracy, best_epoch, history
+    )
+    return TrainResult(module, metadata, tuple(history), best_epoch, best_accuracy, cancelled)
+
+
+def _metadata(settings, prepared, images, size, mean, std, accuracy, best_epoch, history) -> dict:
+    training = asdict(settings)
+    training.update(
+        epochs_run=len(history),
+        best_epoch=best_epoch,
+        train_images=len(images),
+        data=images.source,
+        history=[asdict(record) for record in history],
+    )
+    return {
+        "architecture": prepared.architecture,
+        "num_classes": len(images.class_names),
+        "class_names": list(images.class_names),
+        "input_size": list(size),
+        "mean": list(mean),
+        "std": list(std),
+        "in_channels": images.in_channels,
+        "options": prepared.options,
+        "validation_accuracy": accuracy,
+        "training": training,
+    }
+
+
+def save_model(result: TrainResult, path: str | Path) -> Path:
+    """Write the trained weights and their metadata (under the safetensors metadata key
+    "gapviewer") so `load_model(path)` rebuilds the model with no other information."""
+    from safetensors.torch import save_file
+
+    path = Path(path)
+    state = {
+        k: v.detach().cpu().contiguous().clone() for k, v in result.module.state_dict().items()
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    save_file(state, str(path), metadata={"gapviewer": json.dumps(result.metadata)})
+    return path
