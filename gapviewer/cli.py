@@ -12,7 +12,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-COMMANDS = ("explain", "layers", "train")
+COMMANDS = ("explain", "layers", "scan", "eval", "train")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -200,7 +200,7 @@ def read_dataset(
     items = tuple(LabelledImage(path, label, matches[label]) for path, label in pairs)
     unmatched = Counter(item.label for item in items if item.index is None)
     if unmatched:
-        log.warning("%d label(s) match no class of the model", len(unmatched))
+        log.info("%d label(s) match no class of the model", len(unmatched))
     return LabelledDataset(
         items, tuple(class_names), dict(unmatched), ambiguous, tuple(problems)
     )

@@ -1,6 +1,7 @@
 """core.metrics against hand-computed cases on tiny models whose answer depends on one known
 region, literal loops, and scipy as the peer reference for ranks and blur."""
 
+import json
 import math
 
 import numpy as np
@@ -9,10 +10,12 @@ import scipy.ndimage
 import scipy.stats
 import torch
 from conftest import tiny_loaded
+from PIL import Image
 from torch import nn
 
 from gapviewer.core import metrics
 from gapviewer.core.data import Box
+from gapviewer.core.explain import Explainer
 from gapviewer.core.models import load_model
 
 K = 6.0  # logit gain of the region model
@@ -285,3 +288,97 @@ def test_sanity_check_flags_maps_blind_to_the_randomised_layers():
     assert not results[0].unchanged
     for key, value in model.module.state_dict().items():
         torch.testing.assert_close(value, state[key])
+
+
+def write_photo(path, pixels):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.fromarray(pixels).save(path)
+
+
+def test_eval_command_report(tmp_path, monkeypatch, capsys):
+    from gapviewer import cli
+    from gapviewer.commands import eval as command
+
+    model = tiny_loaded("2d")
+    monkeypatch.setattr(command, "load_model_from_args", lambda args: model)
+    rng = np.random.default_rng(5)
+    for name in ("a", "b"):
+        write_photo(tmp_path / "class 1" / f"{name}.png", rng.integers(0, 255, (20, 28, 3), "u1"))
+    (tmp_path / "class 1" / "a.xml").write_text(
+        "<annotation><object><name>class 1</name><bndbox><xmin>1</xmin><ymin>1</ymin>"
+        "<xmax>14</xmax><ymax>10</ymax></bndbox></object></annotation>"
+    )
+    out = tmp_path / "report.json"
+    metrics_arg = "deletion,insertion,occlusion-agreement,pointing,localisation,sanity"
+    code = cli.main(
+        [
+            "eval",
+            str(tmp_path),
+            "--method",
+            "gap-direction,cam",
+            "--metric",
+            metrics_arg,
+            "--steps",
+            "5",
+            "--target",
+            "true",
+            "--out",
+            str(out),
+        ]
+    )
+    assert code == 0
+    report = json.loads(out.read_text())
+    assert set(report["summary"]) == {"gap-direction@relu2", "cam@relu2", "random order"}
+    cam = report["summary"]["cam@relu2"]
+    assert cam["deletion"]["count"] == 2 and cam["pointing"]["count"] == 1  # one XML file
+    assert 0 <= cam["localisation"]["mean"] <= 1 and -1 <= cam["sanity"]["mean"] <= 1
+    assert [image["target_name"] for image in report["images"]] == ["class 1", "class 1"]
+    first = report["images"][0]["results"]["cam@relu2"]
+    image = np.asarray(Image.open(tmp_path / "class 1" / "a.png"))
+    explanation = Explainer(model).explain(image, ["cam"], target=1)
+    expected = metrics.deletion_curve(
+        model, image, explanation.maps[("cam", "relu2")], 1, steps=5
+    ).area
+    assert first["deletion"] == pytest.approx(expected)
+    assert "cam@relu2" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        cli.main(["eval", str(tmp_path), "--metric", "accuracy"])
+
+
+def test_eval_invalidate_command(tmp_path, monkeypatch, capsys):
+    from gapviewer import cli
+    from gapviewer.commands import eval as command
+
+    model = load_model(
+        SwitchModel(), input_size=(8, 8), mean=(0, 0, 0), std=(1, 1, 1), classes=["patch", "rest"]
+    )
+    monkeypatch.setattr(command, "load_model_from_args", lambda args: model)
+    pixels = np.zeros((8, 8, 3), np.uint8)
+    pixels[:4, :4] = 255
+    write_photo(tmp_path / "img.png", pixels)
+    out = tmp_path / "whatif.json"
+    args = ["eval", str(tmp_path / "img.png"), "--layer", "features", "--out", str(out)]
+    assert cli.main([*args, "--invalidate", "box:0-3,0-3"]) == 0
+    printed = capsys.readouterr().out
+    assert "patch: score 2.50 -> 0.00, rank 1 -> 2 (16 of 64 cells" in printed
+    record = json.loads(out.read_text())[0]
+    assert record["top_after"][0]["name"] == "rest" and len(record["cells"]) == 16
+    assert cli.main([*args, "--invalidate", "top:25%", "--method", "gap-direction"]) == 0
+    assert "rank 1 -> 2" in capsys.readouterr().out  # the patch holds the top quarter
+    assert cli.main([*args, "--invalidate", "cells:0,0;9,9"]) == 1
+    assert "within the 8x8 grid" in capsys.readouterr().err
+
+
+def test_parse_region():
+    from gapviewer.commands.eval import parse_region
+
+    np.testing.assert_array_equal(
+        parse_region("cells:0,1;2,0", (3, 2), None), [[0, 1], [0, 0], [1, 0]]
+    )
+    np.testing.assert_array_equal(
+        parse_region("box:1-2,0-0", (3, 2), None), [[0, 0], [1, 0], [1, 0]]
+    )
+    np.testing.assert_array_equal(parse_region("cells:0,2", (4,), None), [0, 0, 1, 0])
+    assert parse_region("top:50%", (2, 2), np.array([[4.0, 3], [2, -1]])).sum() == 2
+    with pytest.raises(ValueError, match="expected"):
+        parse_region("ring:1", (3, 3), None)

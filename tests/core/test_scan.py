@@ -148,3 +148,25 @@ def test_triage_of_skimage_photos_finds_the_mislabel(tmp_path, builtin, samples)
     assert wrong.correct is False
     assert wrong.true_label == "espresso" and wrong.predicted_label == "Egyptian cat"
     assert wrong.loss > rows["coffee.png"].loss
+
+
+def test_scan_command_writes_resumable_csv_and_reports(tmp_path, model, monkeypatch, capsys):
+    from gapviewer import cli
+    from gapviewer.commands import scan as command
+
+    monkeypatch.setattr(command, "load_model_from_args", lambda args: model)
+    data = make_folder(tmp_path / "data")
+    out = tmp_path / "results.csv"
+    assert cli.main(["scan", str(data), "--out", str(out), "--batch", "4"]) == 1  # broken.png
+    err = capsys.readouterr().err
+    assert "'unknown' (1)" in err and "failed: " in err and "broken.png" in err
+    assert "accuracy" in err and f"9 rows in {out}" in err
+    assert len(read_results(out)) == 9
+    assert cli.main(["scan", str(data), "--out", str(out)]) == 1
+    assert "9 images resumed" in capsys.readouterr().err
+    assert cli.main(["scan", str(data)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == ",".join(COLUMNS) and len(lines) == 10
+    with pytest.raises(SystemExit):
+        cli.main(["scan", str(tmp_path / "missing")])
+    assert "no such folder" in capsys.readouterr().err
