@@ -17,7 +17,9 @@ sys.argv[0] = 'pyside6-$1'; sys.exit(getattr(t, '$1')())" "${@:2}"; }
 
 if [ "${1:-}" = "--update" ]; then
     cd "$ROOT"
-    sources=(gapviewer/app/*.py)
+    # The method registry's texts (gapviewer.core has no Qt) go through a generated file.
+    "$PYTHON" packaging/core_strings.py build/i18n/method_texts.py
+    sources=(gapviewer/app/*.py build/i18n/method_texts.py)
     # English is the source language: its catalogue carries only plural forms ("%n image(s)").
     pyside_tool lupdate -silent -no-obsolete -locations relative -source-language en \
         -target-language en -pluralonly "${sources[@]}" -ts "$TRANSLATIONS/gapviewer_en.ts"

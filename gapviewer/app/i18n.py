@@ -18,6 +18,7 @@ logger = logging.getLogger(__name__)
 
 SOURCE_LANGUAGE = "en"
 CATALOGUE_PREFIX = "gapviewer_"
+METHOD_CONTEXT = "MethodText"  # translation context of the method registry's texts
 _NATIVE_NAMES = {"en": "English", "ja": "日本語"}
 _TRANSLATORS_PROPERTY = "gapviewer_translators"
 
@@ -56,6 +57,15 @@ def system_language() -> str:
         if code in available:
             return code
     return SOURCE_LANGUAGE
+
+
+def translate_method_text(text: str) -> str:
+    """A method summary, parameter label or parameter help from gapviewer.core, translated.
+
+    gapviewer.core has no Qt, so these texts are listed for lupdate by packaging/core_strings.py
+    under METHOD_CONTEXT; texts without a translation come back unchanged.
+    """
+    return QCoreApplication.translate(METHOD_CONTEXT, text)
 
 
 def install_translator(app: QCoreApplication, language: str | None = None) -> str:

@@ -1,0 +1,146 @@
+"""Interface languages: catalogues complete and current, translator switching, system locale."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QCoreApplication
+
+from gapviewer.app import i18n
+
+ROOT = Path(__file__).resolve().parents[2]
+TRANSLATIONS = ROOT / "gapviewer" / "resources" / "translations"
+JA_TS = TRANSLATIONS / "gapviewer_ja.ts"
+
+
+def _messages(ts: Path) -> list[tuple[str, str, ET.Element]]:
+    """(context, source, translation element) for every message of a Qt .ts file."""
+    found = []
+    for context in ET.parse(ts).getroot().iter("context"):
+        name = context.findtext("name")
+        for message in context.iter("message"):
+            found.append((name, message.findtext("source"), message.find("translation")))
+    return found
+
+
+def _pyside_tool(tool: str, *args: str) -> None:
+    script = (
+        "import sys; from PySide6.scripts import pyside_tool as t;"
+        f"sys.argv[0] = 'pyside6-{tool}'; sys.exit(t.{tool}())"
+    )
+    subprocess.run([sys.executable, "-c", script, *args], check=True, capture_output=True)
+
+
+@pytest.fixture
+def english_afterwards(qapp):
+    yield qapp
+    i18n.install_translator(qapp, "en")
+
+
+def test_available_languages_are_english_and_japanese():
+    assert i18n.available_languages() == ["en", "ja"]
+    assert i18n.language_name("ja") == "日本語"
+    assert i18n.language_name("en") == "English"
+
+
+def test_japanese_catalogue_is_complete():
+    messages = _messages(JA_TS)
+    untranslated = [
+        (context, source)
+        for context, source, translation in messages
+        if translation.get("type") in ("unfinished", "obsolete", "vanished")
+        or not ("".join(translation.itertext()).strip())
+    ]
+    assert not untranslated, f"{len(untranslated)} strings lack a Japanese translation"
+
+
+def test_catalogues_hold_every_string_of_the_sources(tmp_path):
+    """Re-extracting the strings (viewer sources and method registry) adds nothing: the .ts
+    files are current."""
+    fresh = tmp_path / "fresh.ts"
+    shutil.copy(JA_TS, fresh)
+    method_texts = tmp_path / "method_texts.py"
+    subprocess.run(
+        [sys.executable, str(ROOT / "packaging" / "core_strings.py"), str(method_texts)], check=True
+    )
+    sources = sorted(str(p) for p in (ROOT / "gapviewer" / "app").glob("*.py"))
+    _pyside_tool(
+        "lupdate", "-silent", "-no-obsolete", *sources, str(method_texts), "-ts", str(fresh)
+    )
+    known = {(c, s) for c, s, _ in _messages(JA_TS)}
+    extracted = {(c, s) for c, s, _ in _messages(fresh)}
+    missing = sorted(extracted - known)
+    assert not missing, (
+        f"strings not in the catalogue (run packaging/build_translations.sh --update and "
+        f"translate them): {missing[:10]}"
+    )
+    assert not known - extracted, "the catalogue holds strings the sources no longer have"
+
+
+def test_method_texts_are_translated_and_method_names_stay_english(english_afterwards):
+    from gapviewer.core.methods import METHODS
+
+    i18n.install_translator(english_afterwards, "ja")
+    for method in METHODS.values():
+        assert i18n.translate_method_text(method.summary) != method.summary, method.id
+        assert i18n.translate_method_text(method.name) == method.name
+        for param in method.params:
+            if param.help:
+                assert i18n.translate_method_text(param.help) != param.help, (method.id, param)
+
+
+def test_compiled_catalogue_matches_the_ts_source(tmp_path):
+    """The committed .qm is what lrelease makes of the committed .ts."""
+    fresh = tmp_path / "gapviewer_ja.qm"
+    _pyside_tool("lrelease", "-silent", "-removeidentical", str(JA_TS), "-qm", str(fresh))
+    assert (TRANSLATIONS / "gapviewer_ja.qm").read_bytes() == fresh.read_bytes()
+
+
+def test_japanese_translator_translates_every_message(english_afterwards):
+    app = english_afterwards
+    assert i18n.install_translator(app, "ja_JP") == "ja"
+    singular = [(c, s, t) for c, s, t in _messages(JA_TS) if t.find("numerusform") is None]
+    assert singular, "the Japanese catalogue is empty"
+    for context, source, translation in singular:
+        assert QCoreApplication.translate(context, source) == translation.text, (context, source)
+
+    assert i18n.install_translator(app, "en") == "en"
+    for context, source, _ in singular:
+        assert QCoreApplication.translate(context, source) == source
+
+
+def test_unknown_language_falls_back_to_english(english_afterwards, caplog):
+    context, source, _ = _messages(JA_TS)[0]
+    i18n.install_translator(english_afterwards, "ja")
+    assert i18n.install_translator(english_afterwards, "xx") == "en"
+    assert "no xx translation" in caplog.text
+    assert QCoreApplication.translate(context, source) == source
+
+
+def test_qt_standard_dialog_strings_follow_the_language(english_afterwards):
+    i18n.install_translator(english_afterwards, "ja")
+    assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "キャンセル"
+
+
+@pytest.mark.parametrize(
+    ("environment", "expected"),
+    [
+        ({"LANGUAGE": "ja", "LANG": "ja_JP.UTF-8"}, "ja"),
+        ({"LANGUAGE": "de", "LANG": "de_DE.UTF-8"}, "en"),
+        ({"LANGUAGE": "fr:ja", "LANG": "fr_FR.UTF-8"}, "ja"),
+    ],
+)
+def test_system_language_follows_the_locale(environment, expected):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LC_")}
+    env.update(environment, QT_QPA_PLATFORM="offscreen")
+    code = "from gapviewer.app import i18n; print(i18n.system_language())"
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == expected
