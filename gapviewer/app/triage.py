@@ -1,0 +1,475 @@
+"""Misclassification triage: the scan results as a sortable, filterable table, the confusion
+matrix whose cells filter the table, accuracy and per-class precision/recall, the maps of the
+predicted class, the true class and the counterfactual side by side (Grad-CAM sec. 6.1), the
+deletion/insertion curves, and export (CSV, PNG).
+
+The view computes nothing itself: rows come from `core.scan` (a CSV, or batches while a scan
+runs), summaries from `core.metrics`, overlays from `core.render`. Choosing an image emits
+`imageActivated`; whoever owns the model answers with `show_maps` and `show_curves`.
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+import math
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor, QImage, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core import render
+from ..core.metrics import ClassificationSummary, summarise_scan
+from ..core.scan import COLUMNS, ScanRow, read_results
+
+log = logging.getLogger(__name__)
+
+HEADERS = ("Image", "True", "Predicted", "P(true)", "P(predicted)", "Loss", "Correct")
+SORT_ROLE = Qt.ItemDataRole.UserRole
+ANY = "(any)"
+
+
+def _percent(value: float | None) -> str:
+    return "" if value is None else f"{100 * value:.1f} %"
+
+
+class ResultsModel(QAbstractTableModel):
+    """Scan rows as a table; `SORT_ROLE` gives raw values so columns sort numerically."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[ScanRow] = []
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> object:  # noqa: N802
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return HEADERS[section]
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> object:
+        row = self.rows[index.row()]
+        raw = (
+            Path(row.path).name,
+            row.true_label,
+            row.predicted_label or f"failed: {row.error}",
+            row.true_probability,
+            row.predicted_probability,
+            row.loss,
+            row.correct,
+        )[index.column()]
+        if role == SORT_ROLE:
+            return -math.inf if raw is None else raw
+        if role == Qt.ItemDataRole.DisplayRole:
+            if index.column() in (3, 4):
+                return _percent(raw)
+            if index.column() == 5:
+                return "" if raw is None else f"{raw:.3f}"
+            if index.column() == 6:
+                return {True: "yes", False: "no", None: ""}[raw]
+            return raw
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 0:
+            return row.path
+        if role == Qt.ItemDataRole.ForegroundRole and row.correct is False:
+            return QBrush(QColor("#c0392b"))
+        return None
+
+    def set_rows(self, rows: Sequence[ScanRow]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def append(self, rows: Sequence[ScanRow]) -> None:
+        if rows:
+            self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(rows) - 1)
+            self.rows.extend(rows)
+            self.endInsertRows()
+
+
+class ResultsFilter(QSortFilterProxyModel):
+    """Misclassified only, and/or one true and one predicted class (indices; None = any)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.misclassified_only = False
+        self.true_index: int | None = None
+        self.predicted_index: int | None = None
+        self.setSortRole(SORT_ROLE)
+
+    def set_filter(
+        self, misclassified_only: bool, true_index: int | None, predicted_index: int | None
+    ) -> None:
+        modern = hasattr(self, "beginFilterChange")  # Qt >= 6.9; invalidateFilter before
+        if modern:
+            self.beginFilterChange()
+        self.misclassified_only = misclassified_only
+        self.true_index = true_index
+        self.predicted_index = predicted_index
+        if modern:
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            self.invalidateFilter()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex) -> bool:  # noqa: N802
+        row = self.sourceModel().rows[source_row]
+        if self.misclassified_only and row.correct is not False:
+            return False
+        if self.true_index is not None and row.true_index != self.true_index:
+            return False
+        return self.predicted_index is None or row.predicted_index == self.predicted_index
+
+
+class ConfusionMatrix(QTableWidget):
+    """Counts, rows true and columns predicted, shaded by the share of the row; clicking a cell
+    emits (true index, predicted index)."""
+
+    cellChosen = Signal(int, int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.summary: ClassificationSummary | None = None
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setToolTip("Rows: true class; columns: predicted class. Click a cell to filter.")
+        self.cellClicked.connect(self._clicked)
+
+    def set_summary(self, summary: ClassificationSummary) -> None:
+        self.summary = summary
+        size = len(summary.labels)
+        self.setRowCount(size)
+        self.setColumnCount(size)
+        self.setVerticalHeaderLabels(list(summary.labels))
+        self.setHorizontalHeaderLabels(list(summary.labels))
+        totals = summary.matrix.sum(axis=1)
+        for i in range(size):
+            for j in range(size):
+                count = int(summary.matrix[i, j])
+                item = QTableWidgetItem(str(count) if count else "")
+                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                share = count / totals[i] if totals[i] else 0.0
+                hue = 120 if i == j else 0
+                item.setBackground(QColor.fromHsv(hue, int(200 * share), 255))
+                self.setItem(i, j, item)
+        self.resizeColumnsToContents()
+
+    def _clicked(self, row: int, column: int) -> None:
+        if self.summary is not None:
+            self.cellChosen.emit(self.summary.indices[row], self.summary.indices[column])
+
+    def to_csv(self, path: str | Path) -> None:
+        """The matrix with class names as the first row and column."""
+        summary = self.summary
+        with Path(path).open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["true \\ predicted", *summary.labels])
+            for label, counts in zip(summary.labels, summary.matrix, strict=True):
+                writer.writerow([label, *map(int, counts)])
+
+
+def _pixmap(rgb: np.ndarray) -> QPixmap:
+    rgb = np.ascontiguousarray(rgb)
+    height, width = rgb.shape[:2]
+    image = QImage(rgb.data, width, height, 3 * width, QImage.Format.Format_RGB888)
+    return QPixmap.fromImage(image.copy())
+
+
+class MapStrip(QWidget):
+    """Overlays shown side by side with their titles (predicted / true / counterfactual)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.layout_ = QHBoxLayout(self)
+        self.layout_.setContentsMargins(0, 0, 0, 0)
+        self.panels: list[tuple[QLabel, QLabel]] = []
+
+    def show_maps(
+        self, pixels: np.ndarray, maps: Mapping[str, np.ndarray], size: int = 220
+    ) -> None:
+        while self.layout_.count():
+            self.layout_.takeAt(0).widget().deleteLater()
+        self.panels = []
+        for title, values in maps.items():
+            column = QWidget()
+            box = QVBoxLayout(column)
+            caption = QLabel(title)
+            picture = QLabel()
+            rgb = render.render_overlay(pixels, values, alpha=0.5)
+            picture.setPixmap(
+                _pixmap(rgb).scaled(
+                    size,
+                    size,
+                    Qt.AspectRatioMode.KeepAspectRatio,
+                    Qt.TransformationMode.SmoothTransformation,
+                )
+            )
+            box.addWidget(caption)
+            box.addWidget(picture)
+            self.layout_.addWidget(column)
+            self.panels.append((caption, picture))
+
+
+class TriageView(QWidget):
+    """The triage panel; see the module docstring."""
+
+    imageActivated = Signal(str, int, int)  # path, predicted index, true index (-1: unknown)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.class_names: tuple[str, ...] = ()
+        self.model = ResultsModel(self)
+        self.proxy = ResultsFilter(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # scan order until asked
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.misclassified = QCheckBox("Misclassified only")
+        self.true_filter = QComboBox()
+        self.predicted_filter = QComboBox()
+        for combo in (self.true_filter, self.predicted_filter):
+            combo.addItem(ANY, None)
+            combo.currentIndexChanged.connect(self._apply_filter)
+        self.misclassified.toggled.connect(self._apply_filter)
+        clear = QPushButton("Show all")
+        clear.clicked.connect(self.clear_filter)
+        self.summary_label = QLabel("No scan results yet")
+        self.progress_label = QLabel()
+        self.matrix = ConfusionMatrix()
+        self.matrix.cellChosen.connect(self.filter_cell)
+        self.per_class = QTableWidget(0, 4)
+        self.per_class.setHorizontalHeaderLabels(["Class", "Images", "Precision", "Recall"])
+        self.per_class.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.maps = MapStrip()
+        self.curves = pg.PlotWidget()
+        self.curves.setLabel("bottom", "fraction of pixels changed")
+        self.curves.setLabel("left", "class probability")
+        self.curves.addLegend()
+        self.curves.setMinimumHeight(160)
+        buttons = QHBoxLayout()
+        for text, slot in (
+            ("Open results…", self.open_dialog),
+            ("Export table…", self.export_table_dialog),
+            ("Export matrix…", self.export_matrix_dialog),
+        ):
+            button = QPushButton(text)
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+        buttons.addStretch()
+        filters = QHBoxLayout()
+        filters.addWidget(self.misclassified)
+        filters.addWidget(QLabel("True"))
+        filters.addWidget(self.true_filter, 1)
+        filters.addWidget(QLabel("Predicted"))
+        filters.addWidget(self.predicted_filter, 1)
+        filters.addWidget(clear)
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(self.matrix)
+        right.addWidget(self.per_class)
+        top = QSplitter(Qt.Orientation.Horizontal)
+        top.addWidget(self.table)
+        top.addWidget(right)
+        bottom = QSplitter(Qt.Orientation.Horizontal)
+        bottom.addWidget(self.maps)
+        bottom.addWidget(self.curves)
+        main = QSplitter(Qt.Orientation.Vertical)
+        main.addWidget(top)
+        main.addWidget(bottom)
+        layout = QVBoxLayout(self)
+        layout.addLayout(buttons)
+        layout.addLayout(filters)
+        layout.addWidget(self.summary_label)
+        layout.addWidget(self.progress_label)
+        layout.addWidget(main, 1)
+        self._refresh = QTimer(self)
+        self._refresh.setSingleShot(True)
+        self._refresh.setInterval(200)
+        self._refresh.timeout.connect(self._update_summary)
+
+    # rows -------------------------------------------------------------------------------------
+    def set_results(self, rows: Sequence[ScanRow], class_names: Sequence[str]) -> None:
+        """Show a whole result set (a finished scan or a CSV)."""
+        self.class_names = tuple(class_names)
+        self.model.set_rows(rows)
+        self._update_summary()
+
+    def append_rows(self, rows: Sequence[ScanRow]) -> None:
+        """Add a batch while a scan runs; the summary follows at most five times a second."""
+        self.model.append(rows)
+        if not self._refresh.isActive():
+            self._refresh.start()
+
+    def load_csv(self, path: str | Path) -> None:
+        """Rows of a `gapviewer scan` CSV; class names are taken from the rows themselves."""
+        rows = read_results(path)
+        names: dict[int, str] = {}
+        for row in rows:
+            if row.true_index is not None:
+                names[row.true_index] = row.true_label
+            for index, name, _ in row.top5:
+                names[index] = name
+        size = max(names, default=-1) + 1
+        self.set_results(rows, [names.get(i, f"class {i}") for i in range(size)])
+
+    def set_progress(self, fraction: float, message: str) -> None:
+        self.progress_label.setText(message if fraction < 1 else "")
+
+    # filters ----------------------------------------------------------------------------------
+    def filter_cell(self, true_index: int, predicted_index: int) -> None:
+        """Show only images of `true_index` predicted as `predicted_index` (a matrix cell)."""
+        self.misclassified.blockSignals(True)
+        self.misclassified.setChecked(False)
+        self.misclassified.blockSignals(False)
+        self._select(self.true_filter, true_index)
+        self._select(self.predicted_filter, predicted_index)
+        self._apply_filter()
+
+    def clear_filter(self) -> None:
+        self.misclassified.setChecked(False)
+        self._select(self.true_filter, None)
+        self._select(self.predicted_filter, None)
+        self._apply_filter()
+
+    def _select(self, combo: QComboBox, index: int | None) -> None:
+        combo.blockSignals(True)
+        combo.setCurrentIndex(max(combo.findData(index), 0))
+        combo.blockSignals(False)
+
+    def _apply_filter(self) -> None:
+        self.proxy.set_filter(
+            self.misclassified.isChecked(),
+            self.true_filter.currentData(),
+            self.predicted_filter.currentData(),
+        )
+
+    def visible_rows(self) -> list[ScanRow]:
+        """The rows the table shows, in its order."""
+        return [
+            self.model.rows[self.proxy.mapToSource(self.proxy.index(i, 0)).row()]
+            for i in range(self.proxy.rowCount())
+        ]
+
+    # summary ----------------------------------------------------------------------------------
+    def _update_summary(self) -> None:
+        summary = summarise_scan(self.model.rows, self.class_names)
+        failed = sum(row.failed for row in self.model.rows)
+        judged = int(summary.matrix.sum())
+        if judged:
+            wrong = judged - int(np.trace(summary.matrix))
+            text = (
+                f"{len(self.model.rows)} images: accuracy {100 * summary.accuracy:.1f} % "
+                f"({wrong} of {judged} misclassified)"
+            )
+        else:
+            text = f"{len(self.model.rows)} images, none with a known true class"
+        self.summary_label.setText(text + (f", {failed} failed to load" if failed else ""))
+        self.matrix.set_summary(summary)
+        self.per_class.setRowCount(len(summary.labels))
+        for row, label in enumerate(summary.labels):
+            values = (
+                label,
+                str(int(summary.support[row])),
+                _percent(None if math.isnan(summary.precision[row]) else summary.precision[row]),
+                _percent(None if math.isnan(summary.recall[row]) else summary.recall[row]),
+            )
+            for column, value in enumerate(values):
+                self.per_class.setItem(row, column, QTableWidgetItem(value))
+        for combo in (self.true_filter, self.predicted_filter):
+            chosen = combo.currentData()
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(ANY, None)
+            for index, label in zip(summary.indices, summary.labels, strict=True):
+                combo.addItem(label, index)
+            combo.setCurrentIndex(max(combo.findData(chosen), 0))
+            combo.blockSignals(False)
+
+    # selection, maps, curves ------------------------------------------------------------------
+    def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid():
+            return
+        row = self.model.rows[self.proxy.mapToSource(current).row()]
+        if row.predicted_index is not None:
+            true = -1 if row.true_index is None else row.true_index
+            self.imageActivated.emit(row.path, row.predicted_index, true)
+
+    def show_maps(self, pixels: np.ndarray, maps: Mapping[str, np.ndarray]) -> None:
+        """Overlays side by side, e.g. {"Predicted: tabby": m1, "True: lynx": m2, ...}."""
+        self.maps.show_maps(pixels, maps)
+
+    def show_curves(self, curves: Mapping[str, tuple[np.ndarray, np.ndarray]]) -> None:
+        """Plot curves {name: (fractions, probabilities)}; names containing "random" dashed."""
+        self.curves.clear()
+        colours = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e")
+        for number, (name, (x, y)) in enumerate(curves.items()):
+            style = Qt.PenStyle.DashLine if "random" in name else Qt.PenStyle.SolidLine
+            pen = pg.mkPen(colours[number % len(colours)], width=2, style=style)
+            self.curves.plot(np.asarray(x), np.asarray(y), pen=pen, name=name)
+
+    # files ------------------------------------------------------------------------------------
+    def export_table(self, path: str | Path) -> None:
+        """The visible rows, in the scan CSV format."""
+        with Path(path).open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, COLUMNS)
+            writer.writeheader()
+            writer.writerows(row.to_record() for row in self.visible_rows())
+
+    def export_matrix(self, path: str | Path) -> None:
+        """The confusion matrix as CSV, or as an image when `path` ends in .png."""
+        if str(path).lower().endswith(".png"):
+            self.matrix.grab().save(str(path))
+        else:
+            self.matrix.to_csv(path)
+
+    def open_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open scan results", "", "CSV (*.csv)")
+        if path:
+            try:
+                self.load_csv(path)
+            except (OSError, ValueError) as error:
+                self.summary_label.setText(f"{Path(path).name}: {error}")
+
+    def export_table_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export table", "triage.csv", "CSV (*.csv)")
+        if path:
+            self.export_table(path)
+
+    def export_matrix_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export confusion matrix", "confusion.csv", "CSV (*.csv);;PNG (*.png)"
+        )
+        if path and self.matrix.summary is not None:
+            self.export_matrix(path)
