@@ -47,6 +47,7 @@ from .model_panel import ModelPanel
 from .predictions import PredictionsPanel
 from .state import AppState, ModelSpec
 from .style import PRESENTATION_STYLE, STYLE
+from .train_dialog import open_train_dialog
 
 log = logging.getLogger(__name__)
 
@@ -164,6 +165,7 @@ class MainWindow(QMainWindow):
         self.presentation_action = self.add_action("View", "Presentation mode",
                                                    self.toggle_presentation, "F11")
         self.menu("View").addSeparator()
+        self.add_action("Tools", "Train model…", lambda: open_train_dialog(self), "Ctrl+Shift+T")
         self.add_action("Help", "Keyboard shortcuts", self.show_shortcuts, "F1")
 
     def _build_central(self) -> None:

@@ -7,7 +7,6 @@ import argparse
 import signal
 import sys
 import time
-from pathlib import Path
 
 from ..core.capture import Cancelled, CancelToken
 from ..core.data import DatasetError
@@ -22,15 +21,8 @@ from ..core.training import (
     save_model,
     train,
 )
-from ..core.training_data import (
-    cifar10_images,
-    digits_images,
-    folder_images,
-    is_cifar10_folder,
-)
+from ..core.training_data import load_training_data
 from .common import fail
-
-DIGITS = "digits"
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -92,15 +84,6 @@ def _settings(args: argparse.Namespace):
     )
 
 
-def _data(source: str):
-    """(training images, separate validation images or None)."""
-    if source == DIGITS and not Path(source).exists():
-        return digits_images(), None
-    if is_cifar10_folder(source):
-        return cifar10_images(source, "train"), cifar10_images(source, "test")
-    return folder_images(source), None
-
-
 class _Reporter:
     """One line per epoch; on a terminal, a live line at most every half second."""
 
@@ -122,7 +105,7 @@ class _Reporter:
 def run(args: argparse.Namespace) -> int:
     try:
         settings = _settings(args)
-        images, validation = _data(args.data)
+        images, validation = load_training_data(args.data)
     except (ValueError, DatasetError, ImportError) as error:
         fail(str(error))
     print(

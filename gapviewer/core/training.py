@@ -66,6 +66,9 @@ class TrainSettings:
     init: str | None = None  # a weights file, PRETRAINED_DEFAULT, or None (random)
     fine_tune: str = "all"  # "head": train the new classifier only
     options: Mapping[str, Any] = field(default_factory=dict)  # architecture options
+    # Input normalisation; None: the pretrained weights' values, else the training images' own.
+    mean: tuple[float, ...] | None = None
+    std: tuple[float, ...] | None = None
     seed: int = 0
     device: str = "cpu"
 
@@ -422,7 +425,9 @@ def train(
     num_classes = len(images.class_names)
     prepared = prepare_model(settings, num_classes, images.in_channels)
     size = prepared.input_size
-    if prepared.mean is None:
+    if settings.mean is not None and settings.std is not None:
+        mean, std = tuple(settings.mean), tuple(settings.std)
+    elif prepared.mean is None:
         mean, std = channel_statistics(train_set, size, seed=settings.seed)
     else:
         mean, std = prepared.mean, prepared.std

@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 CIFAR10_TRAIN_BATCHES = tuple(f"data_batch_{i}" for i in range(1, 6))
 CIFAR10_TEST_BATCH = "test_batch"
 DIGIT_NAMES = tuple(str(digit) for digit in range(10))
+DIGITS = "digits"
 
 
 @dataclass(frozen=True, eq=False)
@@ -206,6 +207,17 @@ def export_digits(folder: str | Path, size: int = 32) -> list[Path]:
     """scikit-learn's digits as PNGs in `folder/<digit>/`, ready for `gapviewer train` or the
     viewer's image browser."""
     return export_images(digits_images(size), folder)
+
+
+def load_training_data(source: str | Path) -> tuple[ImageSet, ImageSet | None]:
+    """(training images, separate validation images or None) from DATA as `gapviewer train`
+    takes it: "digits" (scikit-learn's, unless a folder has that name), a CIFAR-10 python
+    batches folder (its test batch validates), or a class-subfolder folder."""
+    if str(source) == DIGITS and not Path(source).exists():
+        return digits_images(), None
+    if is_cifar10_folder(source):
+        return cifar10_images(source, "train"), cifar10_images(source, "test")
+    return folder_images(source), None
 
 
 def stratified_split(
