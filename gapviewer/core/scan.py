@@ -20,6 +20,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import torch
 
 from .capture import Cancelled, CancelToken
@@ -288,3 +289,37 @@ def scan(
     ordered = tuple(rows[str(item.path)] for item in items if str(item.path) in rows)
     return ScanResult(ordered, tuple(model.class_names), resumed, cancelled)
 
+
+
+def failure_maps(
+    model: LoadedModel,
+    image: object,
+    predicted: int,
+    true: int,
+    method: str = "grad-cam",
+    layer: str | None = None,
+) -> dict[str, np.ndarray]:
+    """Failure-mode analysis of a misclassified image (Grad-CAM sec. 6.1): `method`'s map for the
+    predicted class and for the true class, and the counterfactual map of the predicted class
+    (regions whose removal would make the model more confident of it), titled for display."""
+    from .explain import Explainer
+
+    names = model.class_names
+    explanation = Explainer(model).explain(
+        image,
+        methods=[method, "counterfactual"],
+        layers=[layer] if layer else None,
+        target=[predicted, true],
+    )
+    if explanation.skipped:
+        raise ValueError("; ".join(reason for _, _, reason in explanation.skipped))
+
+    def map_of(method_id: str, target: int) -> np.ndarray:
+        maps = explanation.target_maps[target]
+        return next(values for (m, _), values in maps.items() if m == method_id)
+
+    return {
+        f"Predicted: {names[predicted]}": map_of(method, predicted),
+        f"True: {names[true]}": map_of(method, true),
+        f"Counterfactual: {names[predicted]}": map_of("counterfactual", predicted),
+    }

@@ -170,3 +170,20 @@ def test_scan_command_writes_resumable_csv_and_reports(tmp_path, model, monkeypa
     with pytest.raises(SystemExit):
         cli.main(["scan", str(tmp_path / "missing")])
     assert "no such folder" in capsys.readouterr().err
+
+
+def test_failure_maps_are_the_maps_of_both_classes_and_the_counterfactual(model):
+    from gapviewer.core.explain import Explainer
+
+    image = np.random.default_rng(4).integers(0, 256, (20, 28, 3), dtype=np.uint8)
+    maps = scan_module.failure_maps(model, image, predicted=2, true=0)
+    assert list(maps) == ["Predicted: class 2", "True: class 0", "Counterfactual: class 2"]
+    explainer = Explainer(model)
+    for title, target, method in (
+        ("Predicted: class 2", 2, "grad-cam"),
+        ("True: class 0", 0, "grad-cam"),
+        ("Counterfactual: class 2", 2, "counterfactual"),
+    ):
+        expected = next(iter(explainer.explain(image, [method], target=target).maps.values()))
+        np.testing.assert_allclose(maps[title], expected, rtol=1e-5, atol=1e-7)
+    assert not np.allclose(maps["Predicted: class 2"], maps["True: class 0"])
