@@ -12,7 +12,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-COMMANDS = ("explain", "layers", "scan", "eval", "train")
+COMMANDS = ("explain", "layers", "scan", "eval", "train", "signals")
 
 
 def build_parser() -> argparse.ArgumentParser:

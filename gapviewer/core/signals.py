@@ -328,21 +328,21 @@ def _read_table(
 
 
 def list_signals(
-    paths: Iterable[str | os.PathLike[str]], recursive: bool = True
+    paths: Iterable[str | os.PathLike[str]],
+    recursive: bool = True,
+    extensions: frozenset[str] = SIGNAL_EXTENSIONS,
 ) -> tuple[list[Path], list[SignalLoadError]]:
-    """Signal files among `paths` (folders expanded, sorted), and a reason for each path that is
-    neither a signal file nor a folder. Nothing is decoded here."""
+    """Files with `extensions` among `paths` (folders expanded, sorted), and a reason for each
+    path that is neither such a file nor a folder. Nothing is decoded here."""
     found: list[Path] = []
     errors: list[SignalLoadError] = []
     for item in map(Path, paths):
         if item.is_dir():
             pattern = "**/*" if recursive else "*"
             found += sorted(
-                p
-                for p in item.glob(pattern)
-                if p.is_file() and p.suffix.lower() in SIGNAL_EXTENSIONS
+                p for p in item.glob(pattern) if p.is_file() and p.suffix.lower() in extensions
             )
-        elif item.is_file() and item.suffix.lower() in SIGNAL_EXTENSIONS:
+        elif item.is_file() and item.suffix.lower() in extensions:
             found.append(item)
         elif not item.exists():
             errors.append(SignalLoadError(str(item), "file not found"))

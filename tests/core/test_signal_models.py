@@ -3,12 +3,14 @@ independent references as in 2-D (the patent's FIG. 5 loop, CAM by hand, captum 
 
 from __future__ import annotations
 
+import json
 import textwrap
 
 import numpy as np
 import pytest
 import torch
 from captum.attr import LayerGradCam
+from PIL import Image
 from safetensors.torch import save_file
 
 from gapviewer.core.capture import capture_outputs
@@ -245,3 +247,80 @@ def test_explainer_reads_a_wav_file(tmp_path):
     result = Explainer(model).explain(path, methods=["gap-direction"])
     assert result.input_shape == (2, LENGTH)
     assert result.maps[("gap-direction", "features")].shape == (LENGTH // 4,)
+
+
+def test_cli_explains_signal_files(tmp_path, capsys):
+    from gapviewer.cli import main
+
+    module = seeded(GapCnn1d(2, in_channels=2, widths=(4, 8)))
+    model_path = tmp_path / "m.safetensors"
+    metadata = signal_metadata(["low", "high"], 40, in_channels=2, options={"widths": [4, 8]})
+    save_file(module.state_dict(), str(model_path), metadata=metadata)
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    np.savetxt(inputs / "a.csv", np.random.default_rng(0).normal(size=(2, 40)), delimiter=",")
+    (inputs / "broken.csv").write_text("1,2\n3\n")
+    out = tmp_path / "out"
+    code = main(
+        [
+            "signals",
+            str(inputs),
+            "--model",
+            str(model_path),
+            "--out",
+            str(out),
+            "--method",
+            "gap-direction",
+            "--method",
+            "cam",
+        ]
+    )
+    assert code == 1  # one input failed, the other was still written
+    summary = json.loads((out / "summary.json").read_text())
+    assert [e["message"] for e in summary["errors"]] == [
+        "broken.csv: wrong shape: data row 2 has 1 values, row 1 has 2"
+    ]
+    (prediction,) = summary["predictions"]
+    assert [c["channel"] for c in prediction["channel_contributions"]] == ["channel 0", "channel 1"]
+    assert np.load(out / "a__gap-direction__features.npy").shape == (20,)
+    picture = np.asarray(Image.open(out / "a__cam__features.png"))
+    assert picture.shape[1] == 1000 and picture.shape[2] == 3
+    assert "2 maps for 1 inputs" in capsys.readouterr().out
+
+
+def test_cli_user_architecture_on_multichannel_images(tmp_path):
+    from gapviewer.cli import main
+
+    module = seeded(TinyGapNet2d(in_channels=5))
+    weights = tmp_path / "w.pt"
+    torch.save(module.state_dict(), weights)
+    np.save(tmp_path / "cube.npy", np.random.default_rng(0).uniform(size=(20, 28, 5)))
+    out = tmp_path / "out"
+    arguments = [
+        "signals",
+        str(tmp_path / "cube.npy"),
+        "--arch",
+        "tests.core.conftest:TinyGapNet2d",
+        "--arch-option",
+        "in_channels=5",
+        "--weights",
+        str(weights),
+        "--input-size",
+        "20",
+        "28",
+        "--in-channels",
+        "5",
+        "--channels",
+        "4",
+        "--out",
+        str(out),
+    ]
+    with pytest.raises(SystemExit) as refused:
+        main(arguments)
+    assert refused.value.code == 2  # importing code needs --trust
+    assert main([*arguments, "--trust"]) == 0
+    summary = json.loads((out / "summary.json").read_text())
+    shares = [c["share"] for c in summary["predictions"][0]["channel_contributions"]]
+    assert len(shares) == 5
+    (png,) = out.glob("cube__gap-direction__*.png")
+    assert np.asarray(Image.open(png)).shape == (20, 28, 3)

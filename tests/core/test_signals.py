@@ -294,3 +294,20 @@ def test_loaded_model_reads_signal_files(tmp_path):
     x = model.to_input(path)
     torch.testing.assert_close(x, torch.from_numpy(values)[None], atol=1e-6, rtol=1e-6)
     torch.testing.assert_close(model.to_input(torch.from_numpy(values)), x, atol=1e-6, rtol=0)
+
+
+def test_render_signal_band_and_region_ticks():
+    from gapviewer.core.render import colormap_lut
+    from gapviewer.core.signal_render import render_signal
+
+    data = np.stack([np.sin(np.linspace(0, 6, 200)), np.linspace(-1, 1, 200)])
+    picture = render_signal(data, np.array([0.0, 1.0, 0.0, 0.0]), width=408, lane_height=40)
+    assert picture.shape == (8 + 2 * (40 + 14) + 50 + 8, 408, 3)
+    band_row = picture[8 + 40 + 7]  # middle of the first channel's band
+    lut = colormap_lut("viridis")
+    np.testing.assert_array_equal(band_row[8 + 150], lut[255])  # region 1 of 4: the maximum
+    np.testing.assert_array_equal(band_row[8 + 20], lut[0])
+    faded = render_signal(data, np.array([0.0, 1.0]), width=408, alpha=0.0)
+    np.testing.assert_array_equal(faded[8 + 100 + 7, 8:-8], 255)  # fully transparent band
+    with pytest.raises(ValueError, match=r"\(C, T\)"):
+        render_signal(np.ones(5), np.ones(2))
