@@ -35,7 +35,13 @@ if TYPE_CHECKING:
 GRADIENT_RULE = "gradient"
 
 
-def grad_cam(features: torch.Tensor, pooled_gradients: torch.Tensor, relu: bool = True):
+class NoGradients(RuntimeError):
+    """The model's output does not depend on the wanted tensor through autograd."""
+
+
+def grad_cam(
+    features: torch.Tensor, pooled_gradients: torch.Tensor, relu: bool = True
+) -> torch.Tensor:
     """Grad-CAM maps from a layer's output and its position-averaged gradients (paper eq. 2).
 
     features (1, K, *S); pooled_gradients (T, K), one row alpha^c per target -> maps (T, *S).

@@ -23,16 +23,23 @@ GELU), as in the paper, which defines the rule for ReLUs only.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ..capture import frozen_parameters, hooks
+from ..capture import CancelToken, frozen_parameters, hooks
 from ..explain import INPUT_LAYER, ExplainError, register_backward_rule
-from .gradient import SOURCE, grad_cam, gradient_requirements, no_autograd_message, pooled_gradients
+from .gradient import (
+    SOURCE,
+    NoGradients,
+    grad_cam,
+    gradient_requirements,
+    no_autograd_message,
+    pooled_gradients,
+)
 from .registry import Method, Needs, Param, Scope, register
 
 if TYPE_CHECKING:
@@ -65,14 +72,15 @@ def _guide(_module: nn.Module, _inputs: object, output: torch.Tensor) -> torch.T
 def guided_backprop(
     module: nn.Module,
     inputs: torch.Tensor,
-    score: Any,
+    score: Callable[[torch.Tensor], torch.Tensor],
     count: int = 1,
-    cancel: Any = None,
+    cancel: CancelToken | None = None,
 ) -> torch.Tensor:
     """Guided-backprop gradients of `count` scores w.r.t. `inputs` (1, C, *S) -> (count, C, *S).
 
     `score(output)` returns the (count,) scores to explain (class scores before softmax). Uses
-    one forward and one backward per score; the model's parameters get no gradients.
+    one forward and one backward per score; the model's parameters get no gradients. Raises
+    NoGradients when the output does not depend on the input through autograd.
     """
     handles: list[torch.utils.hooks.RemovableHandle] = []
     leaf = inputs.detach().clone().requires_grad_(True)
@@ -91,7 +99,7 @@ def guided_backprop(
             cancel.check()
         scores = score(output)
         if not scores.requires_grad:
-            raise RuntimeError("the model's output does not depend differentiably on its input")
+            raise NoGradients("the model's output does not depend on its input through autograd")
         grads = []
         for index in range(count):
             if cancel is not None:
@@ -107,10 +115,8 @@ def _guided_rule(ctx: MethodContext, layers: Sequence[str]) -> dict[str, torch.T
         grads = guided_backprop(
             ctx.model.module, ctx.inputs, ctx.scores, len(ctx.targets), ctx.cancel
         )
-    except RuntimeError as error:
-        if "differentiabl" in str(error) or "does not require grad" in str(error):
-            raise ExplainError(no_autograd_message(ctx.model)) from error
-        raise
+    except NoGradients as error:
+        raise ExplainError(no_autograd_message(ctx.model)) from error
     return {INPUT_LAYER: grads}
 
 
@@ -192,6 +198,6 @@ register(
         compute=_guided_grad_cam,
         params=(_CHANNELS,),
         backward_rule=GUIDED_RULE,
-        extra={"requirements": _guided_requirements, "resolution": "input"},
+        extra={"requirements": _guided_requirements},
     )
 )
