@@ -31,6 +31,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="allow the --model file to run code when loaded (full pickles, "
                         "TorchScript); only for files from authors you trust")
     parser.add_argument("--device", default="cpu", help="cpu, cuda or auto")
+    parser.add_argument("--no-samples", action="store_true",
+                        help="do not list the bundled sample photos")
     parser.add_argument("--no-restore", action="store_true",
                         help="start without the saved session (and do not save one)")
     parser.add_argument("--settings", metavar="FILE.ini",
@@ -61,13 +63,14 @@ def launch(argv: Sequence[str]) -> int:
     args = build_parser().parse_args(list(argv))
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
-    from PySide6.QtCore import QSettings
+    from PySide6.QtCore import QEventLoop, QSettings
     from PySide6.QtWidgets import QApplication
 
     from .main_window import MainWindow
     from .session import APPLICATION, ORGANISATION, default_settings
 
-    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "gapviewer"])
+    existing = QApplication.instance()
+    app = existing or QApplication([sys.argv[0] if sys.argv else "gapviewer"])
     app.setOrganizationName(ORGANISATION)
     app.setApplicationName(APPLICATION)
     screenshot = args.screenshot is not None
@@ -84,7 +87,7 @@ def launch(argv: Sequence[str]) -> int:
     window.resize(width, height)
     window.show()
     window.start(args.paths, model=_model_spec(args),
-                 restore=not (screenshot or args.no_restore))
+                 restore=not (screenshot or args.no_restore), samples=not args.no_samples)
     result = {"code": 0}
     if screenshot:
         def save() -> None:
@@ -94,9 +97,13 @@ def launch(argv: Sequence[str]) -> int:
                 print(f"gapviewer: cannot write {out}", file=sys.stderr)
                 result["code"] = 1
             window.close()
-            app.quit()
 
         window.wait_until_idle(save)
-    app.exec()
+    if existing is None:
+        app.exec()
+    else:  # inside a running application (tests, an IPython session): until the window closes
+        loop = QEventLoop()
+        window.closed.connect(loop.quit)
+        loop.exec()
     window.engine.stop()
     return result["code"]

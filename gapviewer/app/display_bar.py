@@ -28,6 +28,8 @@ def _combo(items: dict[str, str], tooltip: str) -> QComboBox:
     for value, label in items.items():
         combo.addItem(label, value)
     combo.setToolTip(tooltip)
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(7)
     return combo
 
 
@@ -42,7 +44,7 @@ class DisplayBar(QWidget):
         self.slider.setToolTip(
             "Transmittance of the heat map (0 % opaque, 100 % invisible), patent FIG. 6"
         )
-        self.slider.setMinimumWidth(160)
+        self.slider.setMinimumWidth(110)
         self.colormap = _combo({name: name for name in render.COLORMAPS}, "Colormap")
         self.normalisation = _combo(
             NORMALISATION_LABELS,
@@ -66,7 +68,7 @@ class DisplayBar(QWidget):
             caption.setBuddy(widget)
             layout.addWidget(caption)
             layout.addWidget(widget, stretch)
-            layout.addSpacing(10)
+            layout.addSpacing(6)
         self._sync()
         self.slider.valueChanged.connect(lambda v: state.set_display(transmittance=int(v)))
         self.colormap.currentIndexChanged.connect(

@@ -71,7 +71,7 @@ class BusyBar(QWidget):
         layout.addWidget(self.label)
         layout.addWidget(self.progress, 1)
         layout.addWidget(self.cancel)
-        self.setFixedWidth(300)
+        self.setFixedWidth(320)
         state.busyChanged.connect(self._update)
         self._update()
 

@@ -16,14 +16,13 @@ import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QDockWidget,
     QFileDialog,
-    QHBoxLayout,
     QLabel,
     QMainWindow,
     QMenu,
@@ -74,6 +73,8 @@ SHORTCUTS = (
 class MainWindow(QMainWindow):
     """The viewer. `settings` None disables session save/restore."""
 
+    closed = Signal()
+
     def __init__(self, settings: QSettings | None = None) -> None:
         super().__init__()
         self.setWindowTitle("gapviewer")
@@ -91,6 +92,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_central()
         self._build_docks()
+        self.statusBar().addPermanentWidget(self.busy_bar)
         self.statusBar().showMessage("Starting…")
         self.state.hoverChanged.connect(self.statusBar().showMessage)
         self.state.modelChanged.connect(self._model_status)
@@ -178,11 +180,7 @@ class MainWindow(QMainWindow):
         self.banner = Banner(self.state)
         self.busy_bar = BusyBar(self.state)
         self.grid = CompareGrid(self.state)
-        top = QHBoxLayout()
-        top.setContentsMargins(0, 0, 0, 0)
-        top.addWidget(self.display_bar, 1)
-        top.addWidget(self.busy_bar)
-        layout.addLayout(top)
+        layout.addWidget(self.display_bar)
         layout.addWidget(self.banner)
         layout.addWidget(self.grid, 1)
         self.setCentralWidget(central)
@@ -204,7 +202,7 @@ class MainWindow(QMainWindow):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(explanation)
-        scroll.setMinimumWidth(300)
+        scroll.setMinimumWidth(270)
         left = Qt.DockWidgetArea.LeftDockWidgetArea
         self.images_dock = self.add_panel("Images", self.browser, left)
         self.model_dock = self.add_panel("Model", self.model_panel, left, self.images_dock)
@@ -240,6 +238,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt override)
         self.shutdown()
         super().closeEvent(event)
+        self.closed.emit()
 
     def shutdown(self) -> None:
         """Save the session (if settings were given) and join the worker threads."""
@@ -306,7 +305,9 @@ class MainWindow(QMainWindow):
             )
 
     def toggle_presentation(self) -> None:
-        """F11: full screen, docks and menus hidden, large fonts; again (or Esc) to leave."""
+        """F11: full screen, docks and menus hidden, large fonts; again (or Esc) to leave.
+        The display controls, the view and the status bar (busy indicator) stay.
+        """
         if self.isFullScreen():
             for widget in self._hidden_for_presentation:
                 widget.show()
@@ -315,7 +316,7 @@ class MainWindow(QMainWindow):
             self.showNormal()
             return
         self._hidden_for_presentation = [
-            w for w in (*self._panels, self.menuBar(), self.statusBar()) if w.isVisible()
+            w for w in (*self._panels, self.menuBar()) if w.isVisible()
         ]
         for widget in self._hidden_for_presentation:
             widget.hide()

@@ -81,13 +81,22 @@ class ModelPanel(QWidget):
         self.source = QComboBox()
         for key, label in SOURCES.items():
             self.source.addItem(label, key)
+        self.source.setMinimumContentsLength(12)
+        self.source.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         self.architecture = QComboBox()
         self.architecture.setEditable(True)
         self.architecture.setPlaceholderText("resnet50")
+        self.architecture.setMinimumContentsLength(10)
+        self.architecture.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         self.weights = _PathEdit("Weights or model file",
                                  "Model files (*.safetensors *.pt *.pth *.bin);;All files (*)")
         self.classes = _PathEdit("Class names (one per line)", "Text (*.txt);;All files (*)")
-        self.trust = QCheckBox("Trust this file to run code (full pickle / TorchScript)")
+        self.trust = QCheckBox("Trust file (it may run code)")
+        self.trust.setToolTip("Needed for full pickles and TorchScript files; asks first")
         self.trust.toggled.connect(self._trust_toggled)
         self.device = QComboBox()
         self.device.addItem("CPU", "cpu")
