@@ -9,7 +9,6 @@ import pytest
 import scipy.ndimage
 import scipy.stats
 import torch
-from conftest import tiny_loaded
 from PIL import Image
 from torch import nn
 
@@ -88,8 +87,8 @@ def test_the_right_map_wins_deletion_and_insertion_and_beats_chance():
     assert right_deletion.area < chance.area < wrong_deletion.area
 
 
-def test_perturbation_curve_matches_a_literal_loop():
-    model = tiny_loaded("2d")
+def test_perturbation_curve_matches_a_literal_loop(tiny2d):
+    model = tiny2d
     rng = np.random.default_rng(3)
     image = torch.from_numpy(rng.normal(size=(1, 3, 20, 28)).astype(np.float32))
     saliency = rng.normal(size=(5, 7)).astype(np.float32)
@@ -267,8 +266,8 @@ def test_spread():
     assert metrics.spread([]).count == 0
 
 
-def test_sanity_check_flags_maps_blind_to_the_randomised_layers():
-    model = tiny_loaded("2d")
+def test_sanity_check_flags_maps_blind_to_the_randomised_layers(tiny2d):
+    model = tiny2d
     state = {k: v.clone() for k, v in model.module.state_dict().items()}
     image = torch.from_numpy(np.random.default_rng(2).normal(size=(1, 3, 20, 28)).astype("f4"))
     randomised, names = metrics.randomised_copy(model, top=1)
@@ -295,11 +294,11 @@ def write_photo(path, pixels):
     Image.fromarray(pixels).save(path)
 
 
-def test_eval_command_report(tmp_path, monkeypatch, capsys):
+def test_eval_command_report(tiny2d, tmp_path, monkeypatch, capsys):
     from gapviewer import cli
     from gapviewer.commands import eval as command
 
-    model = tiny_loaded("2d")
+    model = tiny2d
     monkeypatch.setattr(command, "load_model_from_args", lambda args: model)
     rng = np.random.default_rng(5)
     for name in ("a", "b"):

@@ -6,7 +6,6 @@ import csv
 import numpy as np
 import pytest
 import torch
-from conftest import tiny_loaded
 from PIL import Image
 
 from gapviewer.core import scan as scan_module
@@ -30,8 +29,8 @@ def make_folder(root, count=7):
 
 
 @pytest.fixture
-def model():
-    return tiny_loaded("2d")
+def model(tiny2d):
+    return tiny2d
 
 
 @pytest.fixture
