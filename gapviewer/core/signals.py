@@ -461,3 +461,34 @@ class SignalPreprocessing:
         if isinstance(source, (str, os.PathLike)):
             source = load_signal(source, time_major=self.time_major)
         return self(source)
+
+
+@dataclass(frozen=True)
+class Spectrogram:
+    """Power in dB over (frequency, time): `power` (F, N), bin centres `frequencies` (F,) in
+    cycles per sample times the rate (Hz when the rate is known) and frame centres `times` (N,)
+    in samples divided by the rate (seconds when known)."""
+
+    power: np.ndarray
+    frequencies: np.ndarray
+    times: np.ndarray
+
+
+def spectrogram(
+    data: np.ndarray, sample_rate: float | None = None, window: int = 256, hop: int = 64
+) -> Spectrogram:
+    """Short-time Fourier transform power of the channel mean, 10 log10(|X|^2 + 1e-12), with a
+    periodic Hann window of `window` samples every `hop` samples (the signal zero-padded to one
+    window when shorter)."""
+    mono = np.asarray(data, dtype=np.float64).reshape(-1, np.shape(data)[-1]).mean(0)
+    if len(mono) < window:
+        mono = np.pad(mono, (0, window - len(mono)))
+    frames = np.lib.stride_tricks.sliding_window_view(mono, window)[::hop]
+    taper = 0.5 - 0.5 * np.cos(2 * np.pi * np.arange(window) / window)
+    power = np.abs(np.fft.rfft(frames * taper, axis=1)).T ** 2
+    rate = sample_rate or 1.0
+    return Spectrogram(
+        (10 * np.log10(power + 1e-12)).astype(np.float32),
+        np.fft.rfftfreq(window) * rate,
+        (np.arange(len(frames)) * hop + window / 2) / rate,
+    )

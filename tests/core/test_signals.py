@@ -311,3 +311,16 @@ def test_render_signal_band_and_region_ticks():
     np.testing.assert_array_equal(faded[8 + 100 + 7, 8:-8], 255)  # fully transparent band
     with pytest.raises(ValueError, match=r"\(C, T\)"):
         render_signal(np.ones(5), np.ones(2))
+
+
+def test_spectrogram_peaks_at_the_tone():
+    from gapviewer.core.signals import spectrogram
+
+    rate = 8000
+    t = np.arange(rate) / rate
+    result = spectrogram(np.sin(2 * np.pi * 1000 * t)[None], rate, window=256, hop=128)
+    assert result.power.shape == (129, len(result.times)) and len(result.times) == 61
+    peak = result.frequencies[result.power.argmax(0)]
+    np.testing.assert_array_equal(peak, 1000.0)  # 1000 Hz is bin 32 of 256 at 8 kHz
+    assert result.times[0] == pytest.approx(128 / rate)
+    assert spectrogram(np.ones(10), window=16).power.shape == (9, 1)
