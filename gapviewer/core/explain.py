@@ -8,6 +8,7 @@ import hashlib
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
@@ -42,7 +43,7 @@ def register_backward_rule(name: str, rule: BackwardRule) -> None:
 
 # Imported after the rule registry: method modules register their backward rules on import, and
 # `.methods.registry` resolves even while the methods package itself is still being imported.
-from .methods.registry import Method, Scope, get_method  # noqa: E402
+from .methods.registry import Method, Needs, Scope, get_method  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,7 @@ class MethodContext:
         gap = self.model.gap
         if gap is None or not gap.classifier_is_output:
             raise ExplainError("needs a single linear layer after GAP (CAM's assumption)")
-        return dict(self.model.module.named_modules())[gap.classifier_layer].weight.detach()
+        return self.model.module.get_submodule(gap.classifier_layer).weight.detach()
 
     def class_targets(self) -> tuple[int, ...]:
         """The targets as class indices (class-dependent methods of classifiers need them)."""
@@ -309,7 +310,9 @@ class Explainer:
         graph = any(rule == "gradient" for rule in rule_layers)
         cancel.check()
         progress(0.0, "forward pass")
-        with frozen_parameters(self.model.module):
+        # Forward-only methods under no_grad cannot reach a parameter: skip flipping every flag.
+        forward_only = not rule_layers and all(m.needs is Needs.FORWARD for m, _ in todo)
+        with nullcontext() if forward_only else frozen_parameters(self.model.module):
             start = time.perf_counter()
             output, activations = self._forward(inputs, capture, graph)
             timings["forward"] = time.perf_counter() - start

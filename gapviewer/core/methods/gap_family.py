@@ -23,8 +23,9 @@ def _gap_magnitude(ctx: MethodContext, layer: str, params: Mapping[str, Any]) ->
 
 
 def _cam(ctx: MethodContext, layer: str, params: Mapping[str, Any]) -> torch.Tensor:
-    maps = class_activation_maps(ctx.gap_features(), ctx.classifier_weight())
-    return maps[0, list(ctx.class_targets())]
+    # Only the explained classes' rows of W: a class switch is then one (T x m) @ (m x N) product.
+    weight = ctx.classifier_weight()[list(ctx.class_targets())]
+    return class_activation_maps(ctx.gap_features(), weight)[0]
 
 
 register(
