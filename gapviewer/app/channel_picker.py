@@ -1,0 +1,169 @@
+"""Channel picker for images with more than three channels: which three channels form the
+false-colour image (or one channel in grey), each channel's contrast range, and a bar chart of
+per-channel contribution (which bands mattered) to show beside the map.
+
+The widgets hold display choices only; the picture comes from `core.multichannel.compose` and the
+contributions from `core.channel_contrib`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
+from superqt import QLabeledDoubleRangeSlider
+
+from ..core.multichannel import auto_contrast, compose
+
+SLOTS = ("red", "green", "blue")
+
+
+class ChannelPicker(QWidget):
+    """Choose the displayed channels and their contrast; emits `compositionChanged`."""
+
+    compositionChanged = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.data: np.ndarray | None = None
+        self.channel_names: list[str] = []
+        self.limits = np.zeros((0, 2), np.float32)
+        self.grey = QCheckBox("One channel in grey")
+        self.grey.toggled.connect(self._mode_changed)
+        self.slots = [QComboBox() for _ in SLOTS]
+        self.contrast_channel = QComboBox()
+        self.contrast = QLabeledDoubleRangeSlider(Qt.Orientation.Horizontal)
+        self.contrast.setDecimals(3)
+        form = QFormLayout()
+        form.addRow(self.grey)
+        for name, box in zip(SLOTS, self.slots, strict=True):
+            form.addRow(name.capitalize(), box)
+            box.currentIndexChanged.connect(self._slot_changed)
+        form.addRow("Contrast of", self.contrast_channel)
+        form.addRow(self.contrast)
+        self.contrast_channel.currentIndexChanged.connect(self._show_contrast)
+        self.contrast.valueChanged.connect(self._contrast_changed)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addStretch(1)
+        self._updating = False
+
+    def set_image(self, data: np.ndarray, channel_names: Sequence[str] | None = None) -> None:
+        """A (C, H, W) image: the first three channels in red, green, blue (one channel: grey),
+        each with the 1-99 % percentile contrast."""
+        self.data = np.asarray(data, dtype=np.float32)
+        count = self.data.shape[0]
+        self.channel_names = list(channel_names or [f"channel {i}" for i in range(count)])
+        self.limits = auto_contrast(self.data)
+        self._updating = True
+        for index, box in enumerate(self.slots):
+            box.clear()
+            box.addItems(self.channel_names)
+            box.setCurrentIndex(min(index, count - 1))
+        self.contrast_channel.clear()
+        self.contrast_channel.addItems(self.channel_names)
+        self.grey.setChecked(count < 3)
+        self._updating = False
+        self._mode_changed()
+
+    def channels(self) -> tuple[int, ...]:
+        """The displayed channel indices: (r, g, b), or (i,) in grey mode."""
+        chosen = tuple(box.currentIndex() for box in self.slots)
+        return chosen[:1] if self.grey.isChecked() else chosen
+
+    def composite(self) -> np.ndarray:
+        """The H x W x 3 uint8 picture for the current choices (core.multichannel.compose)."""
+        if self.data is None:
+            raise ValueError("no image set")
+        return compose(self.data, self.channels(), self.limits)
+
+    def set_channels(self, channels: Sequence[int]) -> None:
+        """Choose (r, g, b) or one channel (grey) programmatically."""
+        self._updating = True
+        self.grey.setChecked(len(channels) == 1)
+        for box, index in zip(self.slots, channels, strict=False):
+            box.setCurrentIndex(int(index))
+        self._updating = False
+        self._mode_changed()
+
+    def set_contrast(self, channel: int, low: float, high: float) -> None:
+        """Display range of one channel (values below `low` black, above `high` full)."""
+        if high <= low:
+            raise ValueError("the contrast range needs high > low")
+        self.limits[channel] = (low, high)
+        if self.contrast_channel.currentIndex() == channel:
+            self._show_contrast(channel)
+        self.compositionChanged.emit()
+
+    def _mode_changed(self) -> None:
+        grey = self.grey.isChecked()
+        for box in self.slots[1:]:
+            box.setEnabled(not grey)
+        self._slot_changed()
+
+    def _slot_changed(self) -> None:
+        if self._updating or self.data is None:
+            return
+        self.contrast_channel.setCurrentIndex(self.channels()[0])
+        self.compositionChanged.emit()
+
+    def _show_contrast(self, channel: int) -> None:
+        if self.data is None or channel < 0:
+            return
+        values = self.data[channel]
+        low, high = float(values.min()), float(values.max())
+        self.contrast.blockSignals(True)
+        self.contrast.setRange(low, high if high > low else low + 1)
+        self.contrast.setValue(tuple(float(v) for v in self.limits[channel]))
+        self.contrast.blockSignals(False)
+
+    def _contrast_changed(self, value: tuple[float, float]) -> None:
+        channel = self.contrast_channel.currentIndex()
+        if channel < 0 or value[1] <= value[0]:
+            return
+        self.limits[channel] = value
+        self.compositionChanged.emit()
+
+
+class ChannelContributionBars(QWidget):
+    """Horizontal bars of per-channel contribution (positive right, negative left)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.plot = pg.PlotWidget()
+        self.plot.setLabel("bottom", "contribution (gradient x input)")
+        self.plot.showGrid(x=True)
+        self.bars = pg.BarGraphItem(x0=[], y=[], height=0.7, width=[])
+        self.plot.addItem(self.bars)
+        self.title = QLabel(" ")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.title)
+        layout.addWidget(self.plot, 1)
+        self.values = np.zeros(0)
+
+    def set_contributions(
+        self, values: Sequence[float] | np.ndarray, names: Sequence[str], title: str = ""
+    ) -> None:
+        """One bar per channel, top to bottom in channel order."""
+        self.values = np.asarray(values, dtype=np.float64)
+        if len(names) != len(self.values):
+            raise ValueError(f"{len(names)} names for {len(self.values)} values")
+        rows = -np.arange(len(self.values), dtype=np.float64)
+        brushes = [pg.mkBrush("#e05a4f" if v >= 0 else "#4f7fe0") for v in self.values]
+        self.bars.setOpts(
+            x0=np.minimum(self.values, 0), y=rows, width=np.abs(self.values), brushes=brushes
+        )
+        self.plot.getAxis("left").setTicks([list(zip(rows.tolist(), names, strict=True))])
+        self.title.setText(title or " ")
+        self.plot.autoRange()
