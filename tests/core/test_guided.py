@@ -18,7 +18,7 @@ from test_gradient_methods import assert_close, example, module_state
 from torch import nn
 
 from gapviewer.core.capture import Cancelled, CancelToken
-from gapviewer.core.explain import Explainer
+from gapviewer.core.explain import Explainer, ExplainError
 from gapviewer.core.methods import guided
 from gapviewer.core.methods.guided import reduce_channels
 from gapviewer.core.models import LoadedModel, load_model
@@ -282,3 +282,9 @@ def test_cancel_inside_the_guided_pass_removes_its_hooks(resnet18):
     with pytest.raises(Cancelled):
         guided.guided_backprop(resnet18.module, example(resnet18), score, 1, cancel)
     assert module_state(resnet18.module) == before
+
+
+def test_torchscript_model_is_refused_with_a_clear_error():
+    scripted = torch.jit.script(seeded(SharedRelu(inplace=False), 3))
+    with pytest.raises(ExplainError, match="TorchScript"):
+        guided.guided_backprop(scripted, torch.randn(1, 3, *TINY_SIZE_2D), lambda o: o[0, [0]])

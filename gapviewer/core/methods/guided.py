@@ -80,8 +80,14 @@ def guided_backprop(
 
     `score(output)` returns the (count,) scores to explain (class scores before softmax). Uses
     one forward and one backward per score; the model's parameters get no gradients. Raises
-    NoGradients when the output does not depend on the input through autograd.
+    NoGradients when the output does not depend on the input through autograd, ExplainError
+    for a TorchScript model (its activations are not nn.Modules that can be hooked).
     """
+    if isinstance(module, torch.jit.ScriptModule):
+        raise ExplainError(
+            "guided backpropagation cannot hook the ReLUs of a TorchScript model; grad-cam, "
+            "counterfactual and the forward-only methods still work"
+        )
     handles: list[torch.utils.hooks.RemovableHandle] = []
     leaf = inputs.detach().clone().requires_grad_(True)
     with hooks(handles), frozen_parameters(module), torch.enable_grad():
