@@ -399,6 +399,93 @@ def _optimizer(settings: TrainSettings, parameters: list) -> torch.optim.Optimiz
     )
 
 
+class _Run:
+    """The state of one training run: data, model, optimiser, clocks and the best checkpoint."""
+
+    def __init__(self, settings, train_set, validation, prepared, mean, std, report, cancel):
+        self.settings = settings
+        self.train_set, self.validation = train_set, validation
+        self.prepared, self.size, self.mean, self.std = prepared, prepared.input_size, mean, std
+        self.report, self.cancel = report, cancel
+        self.device = torch.device(settings.device)
+        self.module = prepared.module.to(self.device)
+        self.optimizer = _optimizer(settings, _trainable(self.module, settings, prepared.head))
+        self.generator = torch.Generator().manual_seed(settings.seed)
+        self.rng = np.random.default_rng(settings.seed)
+        self.batches = math.ceil(len(train_set) / settings.batch_size)
+        self.history: list[EpochRecord] = []
+        self.best_state: dict[str, torch.Tensor] | None = None
+        self.best_score, self.best_accuracy, self.best_epoch = -math.inf, None, 0
+        self.seen, self.started = 0, time.perf_counter()
+
+    def rate(self) -> float:
+        return self.seen / max(time.perf_counter() - self.started, 1e-9)
+
+    def step(self, indices: np.ndarray) -> tuple[float, int]:
+        """One optimiser step on the augmented, normalised batch: (loss, correct count)."""
+        settings = self.settings
+        images = self.train_set.batch(indices, self.size)
+        images = augment(images, settings.flip, settings.crop_padding, self.generator)
+        inputs = _normalise(images.to(self.device), self.mean, self.std)
+        labels = torch.from_numpy(self.train_set.labels[indices]).to(self.device)
+        logits = self.module(inputs)
+        loss = F.cross_entropy(logits, labels)
+        self.optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        self.optimizer.step()
+        return loss.item(), int((logits.detach().argmax(1) == labels).sum())
+
+    def epoch(self, epoch: int) -> None:
+        """Train epoch `epoch` (0-based), validate, keep the checkpoint if it is the best."""
+        settings, total = self.settings, len(self.train_set)
+        lr = learning_rate_at(settings, epoch)
+        for group in self.optimizer.param_groups:
+            group["lr"] = lr
+        _set_mode(self.module, settings, self.prepared.head)
+        started = time.perf_counter()
+        order = self.rng.permutation(total)
+        loss_sum, correct, count = 0.0, 0, 0
+        for batch in range(self.batches):
+            self.cancel.check()
+            indices = order[batch * settings.batch_size : (batch + 1) * settings.batch_size]
+            loss, right = self.step(indices)
+            loss_sum, correct = loss_sum + loss * len(indices), correct + right
+            count += len(indices)
+            self.seen += len(indices)
+            remaining = (settings.epochs - epoch) * total - count
+            self.report(
+                TrainProgress(
+                    "train", epoch + 1, settings.epochs, batch + 1, self.batches,
+                    loss_sum / count, correct / count, self.rate(), remaining / self.rate(), lr,
+                )
+            )  # fmt: skip
+        val_loss = val_accuracy = None
+        if self.validation is not None and len(self.validation):
+            val_loss, val_accuracy = evaluate(
+                self.module, self.validation, self.size, self.mean, self.std, cancel=self.cancel
+            )
+        record = EpochRecord(
+            epoch + 1, loss_sum / count, correct / count, val_loss, val_accuracy, lr,
+            time.perf_counter() - started,
+        )  # fmt: skip
+        self.history.append(record)
+        # Without validation images the lowest training loss stands in for the best epoch.
+        score = val_accuracy if val_accuracy is not None else -record.train_loss
+        if score > self.best_score:
+            self.best_score = score
+            self.best_state = copy.deepcopy(self.module.state_dict())
+            self.best_accuracy, self.best_epoch = val_accuracy, epoch + 1
+        log.info("epoch %d: %s", epoch + 1, record)
+        remaining = (settings.epochs - epoch - 1) * total
+        self.report(
+            TrainProgress(
+                "epoch", epoch + 1, settings.epochs, self.batches, self.batches,
+                record.train_loss, record.train_accuracy, self.rate(),
+                remaining / self.rate(), lr, record,
+            )
+        )  # fmt: skip
+
+
 def train(
     settings: TrainSettings,
     images: ImageSet,
@@ -410,11 +497,7 @@ def train(
     """Train as `settings` says on `images`; validate on `validation` or, without it, on a
     stratified `settings.val_split` of `images`. A cancel after the first epoch returns the best
     checkpoint so far (`cancelled=True`); before it, raises `Cancelled`."""
-    cancel = cancel or CancelToken()
-    report = progress or (lambda _: None)
     torch.manual_seed(settings.seed)
-    generator = torch.Generator().manual_seed(settings.seed)
-    rng = np.random.default_rng(settings.seed)
     if validation is None and settings.val_split > 0:
         train_idx, val_idx = stratified_split(images.labels, settings.val_split, settings.seed)
         train_set, validation = images.subset(train_idx), images.subset(val_idx)
@@ -422,122 +505,39 @@ def train(
         train_set = images
     if len(train_set) == 0:
         raise ValueError(f"{images.source}: no images left to train on")
-    num_classes = len(images.class_names)
-    prepared = prepare_model(settings, num_classes, images.in_channels)
-    size = prepared.input_size
+    prepared = prepare_model(settings, len(images.class_names), images.in_channels)
     if settings.mean is not None and settings.std is not None:
         mean, std = tuple(settings.mean), tuple(settings.std)
     elif prepared.mean is None:
-        mean, std = channel_statistics(train_set, size, seed=settings.seed)
+        mean, std = channel_statistics(train_set, prepared.input_size, seed=settings.seed)
     else:
         mean, std = prepared.mean, prepared.std
-    device = torch.device(settings.device)
-    module = prepared.module.to(device)
-    parameters = _trainable(module, settings, prepared.head)
-    optimizer = _optimizer(settings, parameters)
-    batches = math.ceil(len(train_set) / settings.batch_size)
-    history: list[EpochRecord] = []
-    best_state, best_score, best_accuracy, best_epoch = None, -math.inf, None, 0
-    seen, started = 0, time.perf_counter()
+    run = _Run(
+        settings, train_set, validation, prepared, mean, std,
+        progress or (lambda _: None), cancel or CancelToken(),
+    )  # fmt: skip
     cancelled = False
     try:
         for epoch in range(settings.epochs):
-            lr = learning_rate_at(settings, epoch)
-            for group in optimizer.param_groups:
-                group["lr"] = lr
-            _set_mode(module, settings, prepared.head)
-            epoch_start = time.perf_counter()
-            order = rng.permutation(len(train_set))
-            loss_sum, correct, count = 0.0, 0, 0
-            for batch in range(batches):
-                cancel.check()
-                indices = order[batch * settings.batch_size : (batch + 1) * settings.batch_size]
-                inputs = augment(
-                    train_set.batch(indices, size),
-                    settings.flip,
-                    settings.crop_padding,
-                    generator,
-                )
-                inputs = _normalise(inputs.to(device), mean, std)
-                labels = torch.from_numpy(train_set.labels[indices]).to(device)
-                logits = module(inputs)
-                loss = F.cross_entropy(logits, labels)
-                optimizer.zero_grad(set_to_none=True)
-                loss.backward()
-                optimizer.step()
-                loss_sum += loss.item() * len(indices)
-                correct += int((logits.detach().argmax(1) == labels).sum())
-                count += len(indices)
-                seen += len(indices)
-                rate = seen / max(time.perf_counter() - started, 1e-9)
-                remaining = (settings.epochs - epoch) * len(train_set) - count
-                report(
-                    TrainProgress(
-                        "train",
-                        epoch + 1,
-                        settings.epochs,
-                        batch + 1,
-                        batches,
-                        loss_sum / count,
-                        correct / count,
-                        rate,
-                        remaining / rate,
-                        lr,
-                    )
-                )
-            val_loss = val_accuracy = None
-            if validation is not None and len(validation):
-                val_loss, val_accuracy = evaluate(
-                    module, validation, size, mean, std, cancel=cancel
-                )
-            record = EpochRecord(
-                epoch + 1,
-                loss_sum / count,
-                correct / count,
-                val_loss,
-                val_accuracy,
-                lr,
-                time.perf_counter() - epoch_start,
-            )
-            history.append(record)
-            # Without validation images the lowest training loss stands in for the best epoch.
-            score = val_accuracy if val_accuracy is not None else -record.train_loss
-            if score > best_score:
-                best_score = score
-                best_state = copy.deepcopy(module.state_dict())
-                best_accuracy, best_epoch = val_accuracy, epoch + 1
-            log.info("epoch %d: %s", epoch + 1, record)
-            rate = seen / max(time.perf_counter() - started, 1e-9)
-            report(
-                TrainProgress(
-                    "epoch",
-                    epoch + 1,
-                    settings.epochs,
-                    batches,
-                    batches,
-                    record.train_loss,
-                    record.train_accuracy,
-                    rate,
-                    (settings.epochs - epoch - 1) * len(train_set) / rate,
-                    lr,
-                    record,
-                )
-            )
+            run.epoch(epoch)
     except Cancelled:
-        if best_state is None:
+        if run.best_state is None:
             raise
         cancelled = True
+    module = run.module
     for parameter in module.parameters():
         parameter.requires_grad_(True)
-    module.load_state_dict(best_state)
+    module.load_state_dict(run.best_state)
     module.eval()
     metadata = _metadata(
-        settings, prepared, images, size, mean, std, best_accuracy, best_epoch, history
+        settings, prepared, images, mean, std, run.best_accuracy, run.best_epoch, run.history
     )
-    return TrainResult(module, metadata, tuple(history), best_epoch, best_accuracy, cancelled)
+    return TrainResult(
+        module, metadata, tuple(run.history), run.best_epoch, run.best_accuracy, cancelled
+    )
 
 
-def _metadata(settings, prepared, images, size, mean, std, accuracy, best_epoch, history) -> dict:
+def _metadata(settings, prepared, images, mean, std, accuracy, best_epoch, history) -> dict:
     training = asdict(settings)
     training.update(
         epochs_run=len(history),
@@ -550,7 +550,7 @@ def _metadata(settings, prepared, images, size, mean, std, accuracy, best_epoch,
         "architecture": prepared.architecture,
         "num_classes": len(images.class_names),
         "class_names": list(images.class_names),
-        "input_size": list(size),
+        "input_size": list(prepared.input_size),
         "mean": list(mean),
         "std": list(std),
         "in_channels": images.in_channels,
