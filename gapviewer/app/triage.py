@@ -277,6 +277,8 @@ class TriageView(QWidget):
         self.curves = pg.PlotWidget()
         self.curves.setLabel("bottom", "fraction of pixels changed")
         self.curves.setLabel("left", "class probability")
+        self.curves.getAxis("left").enableAutoSIPrefix(False)
+        self.curves.setYRange(0, 1)
         self.curves.addLegend()
         self.curves.setMinimumHeight(160)
         buttons = QHBoxLayout()
