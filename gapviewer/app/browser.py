@@ -94,6 +94,7 @@ class BrowserPanel(QWidget):
         self.view.setUniformItemSizes(True)
         self.view.setSpacing(2)
         self.view.setWordWrap(False)
+        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.view.selectionModel().currentChanged.connect(self._current_changed)
         toolbar = QToolBar()

@@ -72,6 +72,8 @@ class CellView(QWidget):
         self.viewbox.addItem(self.heat_item)
         self.colorbar = pg.ColorBarItem(values=(0, 1), width=14, interactive=False,
                                         colorMapMenu=False)
+        self.colorbar.axis.setWidth(58)
+        self.colorbar.axis.setStyle(hideOverlappingLabels=False)
         self.plot.addItem(self.colorbar, row=0, col=1)
         self.plot.scene().sigMouseMoved.connect(self._hover)
         header = QHBoxLayout()

@@ -1,8 +1,12 @@
 """Style sheets: a calm dark theme, and larger type for presentation mode."""
 
 STYLE = """
-QMainWindow, QWidget#central { background: #26282c; }
+QMainWindow, QWidget#central, QDockWidget, QDialog { background: #26282c; }
 QWidget { color: #dfe1e5; }
+QScrollArea > QWidget > QWidget { background: #26282c; }
+QTabBar::tab { background: #2f3237; color: #b9bdc3; padding: 4px 14px; border: none; }
+QTabBar::tab:selected { background: #3a3e44; color: #ffffff; }
+QCheckBox, QLabel { background: transparent; }
 QDockWidget::title { background: #2f3237; padding: 4px 8px; font-weight: bold; }
 QLabel#heading { font-weight: bold; color: #9cc4ec; padding-top: 6px; }
 QLabel#cellTitle { padding: 3px 2px; }
