@@ -164,6 +164,10 @@ class ChannelContributionBars(QWidget):
         self.bars.setOpts(
             x0=np.minimum(self.values, 0), y=rows, width=np.abs(self.values), brushes=brushes
         )
-        self.plot.getAxis("left").setTicks([list(zip(rows.tolist(), names, strict=True))])
+        axis = self.plot.getAxis("left")
+        axis.setTicks([list(zip(rows.tolist(), names, strict=True))])
+        widest = max((self.fontMetrics().horizontalAdvance(name) for name in names), default=0)
+        axis.setWidth(widest + 24)  # room for every name, so none is dropped
         self.title.setText(title or " ")
         self.plot.autoRange()
+        self.plot.setYRange(-len(self.values) + 0.4, 0.6, padding=0)
