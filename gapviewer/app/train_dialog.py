@@ -176,6 +176,10 @@ class TrainDialog(QDialog):
         self.start_combo.addItems(STARTS)
         self.weights_edit = QLineEdit()
         self.weights_edit.setPlaceholderText("weights file to start from")
+        self.weights_edit.setEnabled(False)
+        self.start_combo.currentIndexChanged.connect(
+            lambda index: self.weights_edit.setEnabled(index == STARTS.index("weights file…"))
+        )
         form.addRow("Start from", _row(self.start_combo, self.weights_edit))
         self.fine_tune_combo = QComboBox()
         self.fine_tune_combo.addItems(("all layers", "head only"))
