@@ -1,17 +1,16 @@
 """Per-channel contribution: which input channels (spectral bands, sensors) mattered for a class.
 
-Gradient x input (Shrikumar et al., "Not Just a Black Box", 2016; the gradient as in Simonyan et
-al., ICLR 2014 workshop) summed over all positions of each input channel, and the same divided by
-the explained score: the input contribution ratios of the layer-wise method (Hitachi, "Model
-inverse analysis", SCIENCE.md sec. 4) summed per channel.
+Two sums over all positions of each input channel:
+- gradient x input (Shrikumar et al., "Not Just a Black Box", 2016; the gradient as in Simonyan
+  et al., ICLR 2014 workshop), in score units;
+- the input contribution ratios beta(x_i -> p) of the layer-wise method (Kakishita and Hattori,
+  "model inverse analysis", SCIENCE.md sec. 4), computed by `core.methods.contribution`.
 
-Why the ratio is exact for networks of convolution, linear, batch-norm (eval), ReLU and
-max-pooling layers: by induction from the output, every unit y has share beta(y -> p) =
-y dp/dy / p. A linear unit y_j = sum_i x_i w_ji + b_j passes x_i w_ji / y_j of its share to x_i,
-so beta(x_i -> p) = x_i / p sum_j w_ji dp/dy_j = x_i dp/dx_i / p; ReLU passes the share of an
-active unit unchanged (derivative 1) and an inactive unit has y = 0, hence share 0 (derivative
-0); max-pooling gives everything to the arg-max input, as its gradient does. Biases keep the rest:
-sum_i beta(x_i -> p) = 1 - (bias shares).
+For networks of convolution, linear, batch-norm (eval), ReLU and max-pooling layers the two agree
+up to the factor 1/p: by induction from the output every unit has share y dp/dy / p (a linear
+unit passes x_i w_ji / y_j of its share to x_i; ReLU passes an active unit's share unchanged and
+an inactive unit has none; max-pooling gives all to the arg-max input, as its gradient does).
+With tanh or sigmoid they differ: the ratio rule passes shares through activations unchanged.
 """
 
 from __future__ import annotations
@@ -20,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
+from torch import nn
 
 from .capture import frozen_parameters
 from .models import LoadedModel
@@ -27,10 +27,11 @@ from .models import LoadedModel
 
 @dataclass(frozen=True)
 class ChannelContribution:
-    """Per input channel: `values` = sum over positions of x dS/dx; `shares` = values / S."""
+    """Per input channel: `values` = sum over positions of x dS/dx; `shares` = sum of the
+    contribution ratios beta(x -> S) (the biases keep the rest of 1)."""
 
     values: np.ndarray  # (C,) float64
-    shares: np.ndarray  # (C,) float64; NaN when the score is 0
+    shares: np.ndarray  # (C,) float64
     target: int
     score: float
     channel_names: tuple[str, ...]
@@ -57,9 +58,11 @@ def channel_contributions(
     target: int | str | None = None,
     channel_names: tuple[str, ...] | None = None,
 ) -> ChannelContribution:
-    """Gradient x input per channel of the model input for class `target` (top-1 by default;
-    an index or a class name). `source` is anything `model.to_input` accepts."""
+    """Gradient x input and contribution ratios per channel of the model input for class
+    `target` (top-1 by default; an index or a class name). `source` is anything
+    `model.to_input` accepts."""
     from .explain import Explainer
+    from .methods.contribution import contribution_shares
 
     inputs = model.to_input(source).detach().clone().requires_grad_(True)
     with frozen_parameters(model.module), torch.enable_grad():
@@ -70,9 +73,13 @@ def channel_contributions(
         score = output[0, index]
         (gradient,) = torch.autograd.grad(score, inputs)
     values = sum_per_channel((inputs * gradient)[0])
-    value = float(score.detach())
-    shares = values / value if value != 0 else np.full_like(values, np.nan)
+    # The input itself is no module's output: an identity in front makes it one ("0").
+    wrapped = nn.Sequential(nn.Identity(), model.module)
+    ratios = contribution_shares(
+        wrapped, inputs.detach(), ["0"], lambda out: out[0, index : index + 1]
+    )
+    shares = sum_per_channel(ratios["0"][0])
     names = channel_names or tuple(f"channel {i}" for i in range(len(values)))
     if len(names) != len(values):
         raise ValueError(f"{len(names)} channel names for {len(values)} channels")
-    return ChannelContribution(values, shares, index, value, tuple(names))
+    return ChannelContribution(values, shares, index, float(score.detach()), tuple(names))

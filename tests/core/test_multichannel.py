@@ -214,10 +214,12 @@ def test_per_channel_contribution_finds_the_one_band():
     np.testing.assert_allclose(result.shares, [0, 0, 1, 0], atol=1e-6)
 
 
-def test_contribution_shares_match_the_layer_wise_chain():
-    """Hitachi's ratios chained by hand through linear -> ReLU -> linear (with biases)."""
+@pytest.mark.parametrize("activation", [nn.ReLU, nn.Tanh])
+def test_contribution_shares_match_the_layer_wise_chain(activation):
+    """The ratios chained by hand through linear -> activation -> linear (with biases); with
+    ReLU they are also gradient x input / score."""
     torch.manual_seed(3)
-    net = nn.Sequential(nn.Flatten(), nn.Linear(6, 5), nn.ReLU(), nn.Linear(5, 2)).eval()
+    net = nn.Sequential(nn.Flatten(), nn.Linear(6, 5), activation(), nn.Linear(5, 2)).eval()
     model = load_model(net, input_size=(3,), in_channels=2)
     x = torch.randn(2, 3)
     result = channel_contributions(model, x[None], target=0)
@@ -225,17 +227,20 @@ def test_contribution_shares_match_the_layer_wise_chain():
     w2, b2 = net[3].weight.detach().double(), net[3].bias.detach().double()
     flat = x.reshape(-1).double()
     z = w1 @ flat + b1
-    h = z.clamp_min(0)
+    h = z.clamp_min(0) if activation is nn.ReLU else torch.tanh(z)
     p = float(w2[0] @ h + b2[0])
     shares = np.zeros(6)
     for j in range(5):
-        share_h = float(h[j] * w2[0, j]) / p  # beta(h_j -> p)
-        if z[j] <= 0:
-            continue  # an inactive ReLU passes no share
+        share_h = float(h[j] * w2[0, j]) / p  # beta(h_j -> p); passes to z_j unchanged
         for i in range(6):
             shares[i] += share_h * float(flat[i] * w1[j, i] / z[j])  # beta(x_i -> z_j)
-    np.testing.assert_allclose(result.shares, shares.reshape(2, 3).sum(1), rtol=1e-5, atol=1e-9)
+    np.testing.assert_allclose(result.shares, shares.reshape(2, 3).sum(1), rtol=1e-4, atol=1e-7)
     assert result.score == pytest.approx(p, rel=1e-5)
+    gradient_shares = result.values / result.score
+    if activation is nn.ReLU:
+        np.testing.assert_allclose(gradient_shares, result.shares, rtol=1e-4, atol=1e-7)
+    else:
+        assert not np.allclose(gradient_shares, result.shares, rtol=1e-3)
 
 
 def test_sum_per_channel():
