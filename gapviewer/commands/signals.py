@@ -21,7 +21,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         description="For every signal (WAV, FLAC, CSV, NPY) or multi-channel image (TIFF, NPY) "
         "x method x layer: the raw map as .npy and a PNG (the signal with the map as a coloured "
         "band and a curve, or the false-colour image with the map overlaid), plus "
-        "DIR/summary.json with predictions and per-channel contributions (gradient x input). "
+        "DIR/summary.json with predictions and per-channel contributions (gradient x input and "
+        "contribution ratios). "
         "Exit code 0 when every input worked, 1 when some failed, 2 for usage errors.",
     )
     parser.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
@@ -112,11 +113,11 @@ def _load(args: argparse.Namespace):
             options[name] = json.loads(value)
         except json.JSONDecodeError:
             options[name] = value
-    classes = None
-    if args.classes:
-        lines = Path(args.classes).read_text(encoding="utf-8").splitlines()
-        classes = [line.strip() for line in lines if line.strip()]
     try:
+        classes = None
+        if args.classes:
+            lines = Path(args.classes).read_text(encoding="utf-8").splitlines()
+            classes = [line.strip() for line in lines if line.strip()]
         return load_user_model(
             args.arch,
             args.weights,
@@ -128,7 +129,7 @@ def _load(args: argparse.Namespace):
             sample_rate=args.sample_rate,
             device=args.device,
         )
-    except (ModelLoadError, OSError, TypeError) as error:
+    except (ModelLoadError, OSError, UnicodeDecodeError, TypeError) as error:
         fail(str(error).strip("'\""))
 
 
