@@ -174,7 +174,9 @@ class Controller(QObject):
             self.state.set_current_key(wanted)
         self.engine.thumbnails(entries)
         if self.state.model is not None:
-            self.engine.classify(entries)
+            shown = self.state.current_image
+            # the shown image gets its predictions from its explanation, without a queue wait
+            self.engine.classify([e for e in entries if shown is None or e.key != shown.key])
 
     # model -----------------------------------------------------------------------------------
     def _load_model(self, spec: ModelSpec) -> None:
