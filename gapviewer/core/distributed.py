@@ -413,7 +413,13 @@ def ray_scan(
     flush_rows: int = 2048,
 ) -> ScanResult:
     """Scan `items` on Ray with `num_workers` actors, streaming rows into the part folder `out`;
-    images already in `out` are skipped (resume). Returns the rows in the order of `items`."""
+    images already in `out` are skipped (resume). Returns the rows in the order of `items`.
+
+    Ray Data restarts an actor whose process dies and retries its task (its defaults for actor
+    pools: unlimited restarts and task retries); rows from a retried block that were already
+    written are dropped by the sink, so each image is written once. Ray's own progress output
+    is switched off: `progress` gets rows done, rate and ETA instead.
+    """
     ray = _ray()
     items = list(items.items if isinstance(items, LabelledDataset) else items)
     progress = progress or (lambda fraction, message: None)
@@ -426,6 +432,9 @@ def ray_scan(
     if todo:
         connect(address, num_cpus=max(1, num_workers) if not address else None)
         device, gpus = _actor_resources(spec.device, ray)
+        context = ray.data.DataContext.get_current()
+        context.enable_progress_bars = False
+        context.print_on_execution_start = False
         data = ray.data.from_arrow(block_tables(todo, batch_size, block_size))
         results = data.map_batches(
             ScanActor,
@@ -435,8 +444,6 @@ def ray_scan(
             compute=ray.data.ActorPoolStrategy(size=num_workers),
             num_cpus=cpus_per_worker,
             num_gpus=gpus,
-            max_restarts=-1,
-            max_task_retries=-1,
         )
         start = time.perf_counter()
         batches = iter(results.iter_batches(batch_size=None, batch_format="pyarrow"))

@@ -1,0 +1,33 @@
+"""A Ray cluster on loopback for the cluster-engine tests: a head node and one extra worker node
+(separate raylet processes), one CPU each, a small object store, no dashboard."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "cluster: starts a local Ray cluster (deselect with -m 'not cluster')"
+    )
+
+
+@pytest.fixture(scope="module")
+def ray_cluster():
+    """(cluster, worker node) with the driver connected; shut down after the module."""
+    ray = pytest.importorskip("ray", reason="the cluster extra (ray[data]) is not installed")
+    from ray.cluster_utils import Cluster
+
+    store = 100 * 2**20
+    cluster = Cluster(
+        initialize_head=True,
+        head_node_args={"num_cpus": 1, "object_store_memory": store, "include_dashboard": False},
+    )
+    worker = cluster.add_node(num_cpus=1, object_store_memory=store)
+    cluster.wait_for_nodes()
+    ray.init(address=cluster.address, log_to_driver=False)
+    try:
+        yield cluster, worker
+    finally:
+        ray.shutdown()
+        cluster.shutdown()
