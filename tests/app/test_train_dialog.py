@@ -7,11 +7,11 @@ import numpy as np
 from PIL import Image
 from viewer_helpers import WAIT_MS
 
-TRAIN_MS = 4 * WAIT_MS  # the first run in a session also imports torch in the worker
-
 from gapviewer.app.state import AppState
 from gapviewer.app.train_dialog import TrainDialog, open_train_dialog
 from gapviewer.core.models import load_model
+
+TRAIN_MS = 4 * WAIT_MS  # the first run in a session also imports torch in the worker
 
 
 def _folder(root, count: int = 12, size: int = 8):
