@@ -1,11 +1,12 @@
 """The one bridge between the GUI and core: model work and decoding run in worker threads.
 
 Two `JobThread`s: "model" owns the `LoadedModel` and its `Explainer` (loading, explaining,
-classifying the browser's images) and imports torch lazily, so the window shows before torch has
+classifying the browser's images, and any core job given to `submit_model_job`: dataset scans,
+failure maps, faithfulness curves) and imports torch lazily, so the window shows before torch has
 finished importing; "io" lists folders, decodes the current image and makes thumbnails. Results
-come back by queued signals. Every explain and decode request carries a generation number; a
-newer request replaces a waiting one, cancels the running one (core.capture.CancelToken), and
-results of older generations are dropped by the receiver.
+come back by queued signals. Every explain, decode and model-job request carries a generation
+number; a newer request (per model-job channel) replaces a waiting one, cancels the running one
+(core.capture.CancelToken), and results of older generations are dropped by the receiver.
 """
 
 from __future__ import annotations
@@ -35,6 +36,21 @@ log = logging.getLogger(__name__)
 
 THUMBNAIL_SIZE = 96
 SAMPLE_PREFIX = "sample:"
+# Model-job channels in priority order (after loading and explaining): per channel the newest
+# request wins; different channels do not cancel each other.
+MODEL_JOB_CHANNELS = ("whatif", "inspect", "scan")
+
+
+@dataclass(frozen=True)
+class JobContext:
+    """What a model job gets on the model thread: the `LoadedModel`, a core `CancelToken` to pass
+    to core functions, `progress(fraction, message)` and `partial(value)` (an early result the GUI
+    receives by `jobPartial` while the job goes on)."""
+
+    model: Any
+    cancel: Any
+    progress: Callable[[float, str], None]
+    partial: Callable[[Any], None]
 
 
 @dataclass(frozen=True)
@@ -130,11 +146,18 @@ class Engine(QObject):
     thumbnailReady = Signal(str, object)  # key, small pixels
     thumbnailFailed = Signal(str, str)
     classified = Signal(int, str, object)  # model id, key, (index, name, probability)
+    jobProgress = Signal(str, int, float, str)  # channel, generation, fraction, message
+    jobPartial = Signal(str, int, object)  # channel, generation, early result
+    jobFinished = Signal(str, int, object)  # channel, generation, the job's return value
+    jobFailed = Signal(str, int, str)  # channel, generation, message
+    jobCancelled = Signal(str, int)  # channel, generation
     idle = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._model_thread = JobThread("gapviewer-model", ("import", "load", "explain"))
+        self._model_thread = JobThread(
+            "gapviewer-model", ("import", "load", "explain", *MODEL_JOB_CHANNELS)
+        )
         self._io_thread = JobThread("gapviewer-io", ("list", "decode"))
         for thread in (self._model_thread, self._io_thread):
             thread.jobDone.connect(self._job_done)
@@ -147,6 +170,8 @@ class Engine(QObject):
         self.torch_import_seconds: float | None = None
         self.explain_generation = 0
         self.decode_generation = 0
+        self._job_generation = dict.fromkeys(MODEL_JOB_CHANNELS, 0)
+        self._job_cancel: dict[str, _LazyCancel] = {}
         self._started = False
 
     # lifecycle -------------------------------------------------------------------------------
@@ -161,8 +186,9 @@ class Engine(QObject):
 
     def stop(self) -> None:
         """Cancel running work and join both threads (call before the application quits)."""
-        if self._cancel is not None:
-            self._cancel.cancel()
+        for token in (self._cancel, *self._job_cancel.values()):
+            if token is not None:
+                token.cancel()
         for thread in (self._model_thread, self._io_thread):
             thread.stop()
         self._outstanding = 0
@@ -291,6 +317,79 @@ class Engine(QObject):
                 time.perf_counter() - start,
             )
         )
+
+    # model jobs ------------------------------------------------------------------------------
+    def submit_model_job(
+        self, channel: str, model_id: int, job: Callable[[JobContext], Any]
+    ) -> int:
+        """Run `job(context)` on the model thread, after any waiting load or explanation.
+
+        Per channel (`MODEL_JOB_CHANNELS`) the newest request wins: it replaces a waiting job of
+        the channel and cancels the running one. The outcome comes back as exactly one of
+        `jobFinished` (the return value), `jobFailed` (one-line message; also when the model
+        `model_id` is no longer loaded) or `jobCancelled`, with `jobProgress` and `jobPartial`
+        before it; a request replaced before it started reports nothing. Returns the request's
+        generation; compare with `job_generation(channel)`.
+        """
+        from threading import Event
+
+        if channel not in self._job_generation:
+            raise KeyError(f"unknown model-job channel {channel!r}")
+        self._job_generation[channel] += 1
+        generation = self._job_generation[channel]
+        running = self._job_cancel.get(channel)
+        if running is not None:
+            running.cancel()
+        token = _LazyCancel(Event())
+        self._job_cancel[channel] = token
+        self._submit(
+            self._model_thread, channel,
+            lambda: self._run_model_job(channel, generation, model_id, job, token),
+        )
+        return generation
+
+    def job_generation(self, channel: str) -> int:
+        """The generation of the newest request on `channel` (0: none yet)."""
+        return self._job_generation[channel]
+
+    def cancel_model_job(self, channel: str) -> None:
+        """Stop the channel's running job at its next check point (a waiting one never starts)."""
+        token = self._job_cancel.get(channel)
+        if token is not None:
+            token.cancel()
+
+    def _run_model_job(
+        self, channel: str, generation: int, model_id: int, job: Callable[[JobContext], Any],
+        token: _LazyCancel,
+    ) -> None:
+        from ..core.capture import Cancelled
+
+        if token.cancelled:
+            self.jobCancelled.emit(channel, generation)
+            return
+        if self._model is None or model_id != self._model_id:
+            self.jobFailed.emit(channel, generation, "the model changed; ask again")
+            return
+        context = JobContext(
+            self._model,
+            token.core_token(),
+            lambda fraction, message: self.jobProgress.emit(channel, generation, fraction,
+                                                            message),
+            lambda value: self.jobPartial.emit(channel, generation, value),
+        )
+        try:
+            result = job(context)
+        except Cancelled:
+            self.jobCancelled.emit(channel, generation)
+            return
+        except Exception as error:  # reported by the receiver; the worker keeps running
+            log.debug("model job %s failed", channel, exc_info=True)
+            self.jobFailed.emit(channel, generation, _one_line(error))
+            return
+        if token.cancelled:
+            self.jobCancelled.emit(channel, generation)
+        else:
+            self.jobFinished.emit(channel, generation, result)
 
     def classify(self, entries: Sequence[ImageEntry]) -> None:
         """Predict the top class of each entry in the background (for the browser's labels)."""

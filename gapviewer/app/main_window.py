@@ -47,6 +47,8 @@ from .predictions import PredictionsPanel
 from .state import AppState, ModelSpec
 from .style import PRESENTATION_STYLE, STYLE
 from .train_dialog import open_train_dialog
+from .triage import TriageView
+from .triage_link import TriageLink
 
 log = logging.getLogger(__name__)
 
@@ -168,6 +170,10 @@ class MainWindow(QMainWindow):
                                                    self.toggle_presentation, "F11")
         self.menu("View").addSeparator()
         self.add_action("Tools", "Train model…", lambda: open_train_dialog(self), "Ctrl+Shift+T")
+        self.add_action("Analysis", "Scan labelled folder…", self.scan_folder_dialog)
+        self.add_action("Analysis", "Scan labelled list (CSV/JSON)…", self.scan_list_dialog)
+        self.add_action("Analysis", "Open scan results…", self.open_scan_results_dialog)
+        self.add_action("Analysis", "Cancel scan", lambda: self.triage_link.cancel_scan())
         self.add_action("Help", "Keyboard shortcuts", self.show_shortcuts, "F1")
 
     def _build_central(self) -> None:
@@ -208,6 +214,11 @@ class MainWindow(QMainWindow):
         self.model_dock = self.add_panel("Model", self.model_panel, left, self.images_dock)
         self.images_dock.raise_()
         self.explanation_dock = self.add_panel("Explanation", scroll)
+        self.triage = TriageView()
+        self.triage_dock = self.add_panel("Triage", self.triage,
+                                          Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.triage_dock.hide()  # wide table and matrix: shown below the view when used
+        self.triage_link = TriageLink(self.triage, self.state, self.engine, self)
         self.resizeDocks([self.images_dock, self.explanation_dock], [260, 320],
                          Qt.Orientation.Horizontal)
 
@@ -280,6 +291,38 @@ class MainWindow(QMainWindow):
         if paths:
             event.acceptProposedAction()
             self.open_paths(paths)
+
+    # triage ----------------------------------------------------------------------------------
+    def show_triage(self) -> None:
+        """Show the triage panel below the view (about half the window's height)."""
+        if not self.triage_dock.isVisible():
+            self.triage_dock.show()
+            self.resizeDocks([self.triage_dock], [self.height() // 2], Qt.Orientation.Vertical)
+        self.triage_dock.raise_()
+
+    def scan(self, source: str) -> bool:
+        """Scan a labelled folder or CSV/JSON list into the triage panel (model thread)."""
+        self.show_triage()
+        return self.triage_link.scan(source)
+
+    def scan_folder_dialog(self) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self, "Scan a labelled folder (one sub-folder per class)", self.state.last_folder or ""
+        )
+        if folder:
+            self.scan(folder)
+
+    def scan_list_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Scan a labelled list", self.state.last_folder or "",
+            "Labelled lists (*.csv *.json)",
+        )
+        if path:
+            self.scan(path)
+
+    def open_scan_results_dialog(self) -> None:
+        self.show_triage()
+        self.triage.open_dialog()
 
     # commands --------------------------------------------------------------------------------
     def _add_cell(self) -> None:

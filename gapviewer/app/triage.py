@@ -5,7 +5,8 @@ deletion/insertion curves, and export (CSV, PNG).
 
 The view computes nothing itself: rows come from `core.scan` (a CSV, or batches while a scan
 runs), summaries from `core.metrics`, overlays from `core.render`. Choosing an image emits
-`imageActivated`; whoever owns the model answers with `show_maps` and `show_curves`.
+`imageActivated`; whoever owns the model answers with `show_maps` and `show_curves`
+(`triage_link.TriageLink` in the main window). Creating the view imports no torch.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import logging
 import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
@@ -46,8 +48,11 @@ from PySide6.QtWidgets import (
 )
 
 from ..core import render
-from ..core.metrics import ClassificationSummary, summarise_scan
-from ..core.scan import COLUMNS, ScanRow, read_results
+from .whatif import WhatIfPanel
+
+if TYPE_CHECKING:  # core.metrics and core.scan import torch: loaded when first used
+    from ..core.metrics import ClassificationSummary
+    from ..core.scan import ScanRow
 
 log = logging.getLogger(__name__)
 
@@ -242,6 +247,7 @@ class TriageView(QWidget):
     """The triage panel; see the module docstring."""
 
     imageActivated = Signal(str, int, int)  # path, predicted index, true index (-1: unknown)
+    cancelRequested = Signal()  # the "Cancel scan" button
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -290,7 +296,12 @@ class TriageView(QWidget):
             button = QPushButton(text)
             button.clicked.connect(slot)
             buttons.addWidget(button)
+        self.cancel_button = QPushButton("Cancel scan")
+        self.cancel_button.clicked.connect(self.cancelRequested)
+        self.cancel_button.hide()
+        buttons.addWidget(self.cancel_button)
         buttons.addStretch()
+        self.whatif = WhatIfPanel()
         filters = QHBoxLayout()
         filters.addWidget(self.misclassified)
         filters.addWidget(QLabel("True"))
@@ -307,6 +318,7 @@ class TriageView(QWidget):
         bottom = QSplitter(Qt.Orientation.Horizontal)
         bottom.addWidget(self.maps)
         bottom.addWidget(self.curves)
+        bottom.addWidget(self.whatif)
         main = QSplitter(Qt.Orientation.Vertical)
         main.addWidget(top)
         main.addWidget(bottom)
@@ -334,9 +346,15 @@ class TriageView(QWidget):
         if not self._refresh.isActive():
             self._refresh.start()
 
-    def load_csv(self, path: str | Path) -> None:
-        """Rows of a `gapviewer scan` CSV; class names are taken from the rows themselves."""
+    def load_csv(self, path: str | Path, class_names: Sequence[str] | None = None) -> None:
+        """Rows of a `gapviewer scan` CSV; without `class_names`, the names are taken from the
+        rows themselves."""
+        from ..core.scan import read_results
+
         rows = read_results(path)
+        if class_names is not None:
+            self.set_results(rows, class_names)
+            return
         names: dict[int, str] = {}
         for row in rows:
             if row.true_index is not None:
@@ -348,6 +366,11 @@ class TriageView(QWidget):
 
     def set_progress(self, fraction: float, message: str) -> None:
         self.progress_label.setText(message if fraction < 1 else "")
+
+    def set_scanning(self, scanning: bool, message: str = "") -> None:
+        """Show the cancel button while a scan runs; `message` replaces the progress line."""
+        self.cancel_button.setVisible(scanning)
+        self.progress_label.setText(message)
 
     # filters ----------------------------------------------------------------------------------
     def filter_cell(self, true_index: int, predicted_index: int) -> None:
@@ -386,6 +409,8 @@ class TriageView(QWidget):
 
     # summary ----------------------------------------------------------------------------------
     def _update_summary(self) -> None:
+        from ..core.metrics import summarise_scan
+
         summary = summarise_scan(self.model.rows, self.class_names)
         failed = sum(row.failed for row in self.model.rows)
         judged = int(summary.matrix.sum())
@@ -444,6 +469,8 @@ class TriageView(QWidget):
     # files ------------------------------------------------------------------------------------
     def export_table(self, path: str | Path) -> None:
         """The visible rows, in the scan CSV format."""
+        from ..core.scan import COLUMNS
+
         with Path(path).open("w", newline="", encoding="utf-8") as handle:
             writer = csv.DictWriter(handle, COLUMNS)
             writer.writeheader()

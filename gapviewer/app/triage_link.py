@@ -1,0 +1,287 @@
+"""Connects the triage view to the engine's model thread: dataset scans, the failure-mode maps and
+faithfulness curves of a chosen image, and the feature-invalidation what-if.
+
+Every computation is a core function run by `Engine.submit_model_job`, so it shares the worker
+that owns the model and follows its rules (per channel the newest request wins; stale results
+are dropped here by generation). A scan runs as a chain of `core.scan.scan` calls on chunks of
+`SCAN_CHUNK` images, one model-thread job each: explanations of the main view and inspections of
+a triage row are served between chunks instead of waiting for the whole scan.
+
+- Scan: `core.data.read_dataset` (class-subfolder folder or CSV/JSON list), then `core.scan.scan`
+  streaming rows to `TriageView.append_rows`, progress with rate and ETA, cancellable.
+- A chosen row: `core.scan.failure_maps` (Grad-CAM for the predicted and the true class and the
+  counterfactual, Selvaraju et al. 2017, sec. 6.1) at the pre-GAP layer, then RISE deletion and
+  insertion curves of the predicted-class map with a random-order baseline (Petsiuk et al. 2018).
+- What-if: `core.metrics.top_fraction_mask` of that map and `core.metrics.invalidate_features`
+  (Hitachi model inverse analysis, sec. 5, Table 1).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QObject
+
+from .engine import Engine, JobContext
+from .state import AppState
+from .triage import TriageView
+
+SCAN_CHUNK = 64
+SCAN_BATCH = 16
+CURVE_STEPS = 20
+RANDOM_REPEATS = 2
+
+
+@dataclass(frozen=True)
+class Inspection:
+    """The maps of one chosen image, kept for the what-if."""
+
+    path: str
+    predicted: int
+    true: int
+    layer: str
+    pixels: np.ndarray
+    maps: Mapping[str, np.ndarray]
+
+    @property
+    def predicted_map(self) -> np.ndarray:
+        return next(iter(self.maps.values()))
+
+
+@dataclass
+class _ScanRun:
+    source: str
+    model_id: int
+    class_names: tuple[str, ...]
+    items: tuple[Any, ...] = ()
+    next: int = 0
+    done: int = 0
+    started: float = 0.0
+
+
+def read_labels_job(source: str, class_names: tuple[str, ...]) -> Callable[[JobContext], Any]:
+    def job(context: JobContext) -> Any:
+        from ..core.data import read_dataset
+
+        return read_dataset(source, class_names)
+
+    return job
+
+
+def scan_chunk_job(items: tuple[Any, ...], batch_size: int) -> Callable[[JobContext], Any]:
+    def job(context: JobContext) -> Any:
+        from ..core.scan import scan
+
+        return scan(context.model, items, batch_size=batch_size, cancel=context.cancel,
+                    on_rows=context.partial)
+
+    return job
+
+
+def inspect_job(path: str, predicted: int, true: int, layer: str
+                ) -> Callable[[JobContext], dict[str, tuple[np.ndarray, np.ndarray]]]:
+    """Failure maps first (sent as an `Inspection` partial), then the curves (the result)."""
+
+    def job(context: JobContext) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        from ..core import metrics
+        from ..core.images import load_image
+        from ..core.scan import failure_maps
+
+        model = context.model
+        pixels = load_image(path).pixels
+        context.cancel.check()
+        known_true = true >= 0 and true != predicted
+        maps = failure_maps(model, pixels, predicted, true if known_true else predicted,
+                            layer=layer)
+        if not known_true:
+            maps = {title: values for title, values in maps.items()
+                    if not title.startswith("True")}
+        inspection = Inspection(path, predicted, true, layer, pixels, maps)
+        context.partial(inspection)
+        options = {"steps": CURVE_STEPS, "cancel": context.cancel}
+        curves: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        saliency = inspection.predicted_map
+        for kind, curve_of in (("deletion", metrics.deletion_curve),
+                               ("insertion", metrics.insertion_curve)):
+            curve = curve_of(model, pixels, saliency, predicted, **options)
+            chance = metrics.random_order_curve(model, pixels, kind, predicted,
+                                                repeats=RANDOM_REPEATS, **options)
+            curves[f"{kind} (area {curve.area:.2f})"] = (curve.fractions, curve.scores)
+            curves[f"{kind}, random order ({chance.area:.2f})"] = (chance.fractions,
+                                                                  chance.scores)
+        return curves
+
+    return job
+
+
+def whatif_job(inspection: Inspection, fraction: float) -> Callable[[JobContext], Any]:
+    def job(context: JobContext) -> Any:
+        from ..core.metrics import invalidate_features, top_fraction_mask
+
+        mask = top_fraction_mask(inspection.predicted_map, fraction)
+        return invalidate_features(context.model, inspection.pixels, inspection.layer, mask,
+                                   target=inspection.predicted, top=10)
+
+    return job
+
+
+class TriageLink(QObject):
+    """Owns the triage view's requests; see the module docstring."""
+
+    def __init__(self, view: TriageView, state: AppState, engine: Engine,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.view = view
+        self.state = state
+        self.engine = engine
+        self.inspection: Inspection | None = None
+        self._scan: _ScanRun | None = None
+        self._asked: dict[str, int] = {}  # channel -> generation of this link's newest request
+        view.imageActivated.connect(self.inspect)
+        view.cancelRequested.connect(self.cancel_scan)
+        view.whatif.invalidateRequested.connect(self.invalidate)
+        state.cancelRequested.connect(self.cancel_scan)
+        state.modelChanged.connect(self._model_changed)
+        engine.jobPartial.connect(self._on_partial)
+        engine.jobFinished.connect(self._on_finished)
+        engine.jobFailed.connect(self._on_failed)
+        engine.jobCancelled.connect(self._on_cancelled)
+
+    def _submit(self, channel: str, model_id: int, job: Callable[[JobContext], Any]) -> None:
+        self._asked[channel] = self.engine.submit_model_job(channel, model_id, job)
+
+    @property
+    def scanning(self) -> bool:
+        return self._scan is not None
+
+    # scan -------------------------------------------------------------------------------------
+    def scan(self, source: str) -> bool:
+        """Scan a labelled folder or CSV/JSON list with the loaded model; False if none is."""
+        model = self.state.model
+        if model is None:
+            self.state.report_error("Load a model before scanning")
+            return False
+        run = _ScanRun(source, model.model_id, model.class_names, started=time.perf_counter())
+        self._scan = run
+        self.view.set_results([], model.class_names)
+        self.view.set_scanning(True, "Reading labels…")
+        self._submit("scan", run.model_id,
+                                     read_labels_job(source, model.class_names))
+        return True
+
+    def cancel_scan(self) -> None:
+        """Stop the scan now: rows of the running chunk that still arrive are dropped."""
+        run = self._scan
+        if run is not None:
+            self.engine.cancel_model_job("scan")
+            self._scan_stopped(f"Scan cancelled after {run.done} of {len(run.items)} images")
+
+    def _scan_next(self) -> None:
+        run = self._scan
+        if run.next >= len(run.items):
+            seconds = time.perf_counter() - run.started
+            self._scan = None
+            self.view.set_scanning(False, f"Scanned {run.done} images in {seconds:.1f} s")
+            return
+        chunk = run.items[run.next:run.next + SCAN_CHUNK]
+        run.next += len(chunk)
+        self._submit("scan", run.model_id, scan_chunk_job(chunk, SCAN_BATCH))
+
+    def _scan_rows(self, rows: list[Any]) -> None:
+        run = self._scan
+        self.view.append_rows(rows)
+        run.done += len(rows)
+        total = len(run.items)
+        rate = run.done / max(time.perf_counter() - run.started, 1e-9)
+        left = (total - run.done) / rate if rate else 0.0
+        self.view.set_progress(
+            run.done / max(total, 1),
+            f"Scanning: {run.done}/{total} images, {rate:.1f} images/s, {left:.0f} s left",
+        )
+
+    def _scan_stopped(self, message: str) -> None:
+        self._scan = None
+        self.view.set_scanning(False, message)
+
+    # a chosen image ---------------------------------------------------------------------------
+    def inspect(self, path: str, predicted: int, true: int) -> None:
+        """Failure maps and curves of one scanned image (answers `imageActivated`)."""
+        model = self.state.model
+        if model is None:
+            return
+        layer = model.pre_gap_layer or next(
+            (entry.name for entry in reversed(model.layers) if entry.has_grid), None
+        )
+        if layer is None:
+            self.state.report_error("Triage maps need a layer with a spatial grid")
+            return
+        self.inspection = None
+        self.view.whatif.set_available(False)
+        self.view.whatif.clear()
+        self._submit("inspect", model.model_id,
+                                     inspect_job(path, predicted, true, layer))
+
+    def invalidate(self, fraction: float) -> None:
+        """Zero the top `fraction` positive cells of the predicted-class map (the what-if)."""
+        if self.inspection is None or self.state.model is None:
+            return
+        self.view.whatif.show_message("Re-running the network…")
+        self._submit("whatif", self.state.model.model_id,
+                                     whatif_job(self.inspection, fraction))
+
+    def _model_changed(self) -> None:
+        self.inspection = None
+        self.view.whatif.set_available(False)
+
+    # engine results ---------------------------------------------------------------------------
+    def _current(self, channel: str, generation: int) -> bool:
+        return generation == self._asked.get(channel) == self.engine.job_generation(channel)
+
+    def _on_partial(self, channel: str, generation: int, value: Any) -> None:
+        if not self._current(channel, generation):
+            return
+        if channel == "scan" and self._scan is not None:
+            self._scan_rows(value)
+        elif channel == "inspect":
+            self.inspection = value
+            self.view.show_maps(value.pixels, value.maps)
+            self.view.whatif.set_available(True)
+
+    def _on_finished(self, channel: str, generation: int, result: Any) -> None:
+        if not self._current(channel, generation):
+            return
+        if channel == "scan" and self._scan is not None:
+            if not self._scan.items:
+                self._labels_read(result)
+            else:
+                self._scan_next()
+        elif channel == "inspect":
+            self.view.show_curves(result)
+        elif channel == "whatif" and self.inspection is not None:
+            self.view.whatif.show_result(result, self.inspection.pixels)
+
+    def _labels_read(self, dataset: Any) -> None:
+        if not dataset.items:
+            self._scan_stopped(f"No labelled images in {self._scan.source}")
+            return
+        if dataset.unmatched or dataset.ambiguous or dataset.problems:
+            self.state.report_error(" ".join(dataset.report().splitlines()))
+        self._scan.items = tuple(dataset.items)
+        self._scan_next()
+
+    def _on_failed(self, channel: str, generation: int, message: str) -> None:
+        if not self._current(channel, generation):
+            return
+        if channel == "scan" and self._scan is not None:
+            self._scan_stopped(f"Scan stopped: {message}")
+        elif channel == "whatif":
+            self.view.whatif.show_message(f"What-if failed: {message}")
+        self.state.report_error(f"Triage: {message}")
+
+    def _on_cancelled(self, channel: str, generation: int) -> None:
+        if channel == "whatif" and self._current(channel, generation):
+            self.view.whatif.show_message("What-if cancelled")
