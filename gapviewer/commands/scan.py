@@ -34,7 +34,56 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         default="auto",
         help="how labels find classes: exact, case-insensitive, index, or auto (all three)",
     )
+    cluster = parser.add_argument_group("cluster (pip install 'gapviewer[cluster]')")
+    cluster.add_argument(
+        "--engine",
+        choices=("local", "ray"),
+        default="local",
+        help="local (default), or ray: Ray Data actors on a cluster; --out is then a folder of "
+        "Parquet parts (resumed when it exists) that the viewer's triage view opens",
+    )
+    cluster.add_argument(
+        "--address", help="Ray cluster to join (e.g. auto, or HEAD:6379); default: a local one"
+    )
+    cluster.add_argument(
+        "--num-workers", type=int, default=2, help="model copies (Ray actors), one CPU or GPU each"
+    )
+    cluster.add_argument(
+        "--save-maps",
+        nargs="?",
+        const="gap-direction",
+        metavar="METHODS",
+        help="with --engine ray: also store each image's raw maps of the predicted class "
+        "(comma-separated method ids; default gap-direction)",
+    )
     parser.set_defaults(func=run)
+
+
+def _ray_scan(args: argparse.Namespace, model, dataset, progress, token):
+    """The scan on Ray Data (core.distributed); the model travels as a spec of these options."""
+    from ..core.distributed import ModelSpec, RayNotInstalledError, ray_scan
+
+    if not args.out:
+        fail("--engine ray writes Parquet parts: give --out FOLDER")
+    if args.num_workers < 1:
+        fail("--num-workers must be at least 1")
+    spec = ModelSpec(args.model, args.weights, tuple(model.class_names), args.trust, args.device)
+    methods = [m.strip() for m in (args.save_maps or "").split(",") if m.strip()]
+    try:
+        return ray_scan(
+            spec,
+            dataset,
+            model.class_names,
+            args.out,
+            batch_size=args.batch,
+            num_workers=args.num_workers,
+            address=args.address,
+            methods=methods,
+            progress=progress,
+            cancel=token,
+        )
+    except RayNotInstalledError as error:
+        fail(str(error))
 
 
 class _ProgressLine:
@@ -65,6 +114,8 @@ def run(args: argparse.Namespace) -> int:
 
     if args.batch < 1:
         fail("--batch must be at least 1")
+    if args.engine == "local" and (args.save_maps or args.address):
+        fail("--save-maps and --address need --engine ray")
     model = load_model_from_args(args)
     try:
         dataset = read_dataset(args.data, model.class_names, args.match)
@@ -77,15 +128,18 @@ def run(args: argparse.Namespace) -> int:
     previous = signal.signal(signal.SIGINT, lambda *_: token.cancel())
     progress = _ProgressLine()
     try:
-        result = scan(
-            model,
-            dataset,
-            out=args.out,
-            batch_size=args.batch,
-            workers=args.workers,
-            progress=progress,
-            cancel=token,
-        )
+        if args.engine == "ray":
+            result = _ray_scan(args, model, dataset, progress, token)
+        else:
+            result = scan(
+                model,
+                dataset,
+                out=args.out,
+                batch_size=args.batch,
+                workers=args.workers,
+                progress=progress,
+                cancel=token,
+            )
     except (OSError, ValueError) as error:
         fail(f"{args.out}: {error}")
     finally:

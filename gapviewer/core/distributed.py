@@ -60,6 +60,21 @@ class ModelSpec:
     trust: bool = False
     device: str = "cpu"
 
+    def portable(self) -> ModelSpec:
+        """The spec with local file paths made absolute, as actors in other working folders
+        (or on other machines sharing the file system) need them."""
+
+        def absolute(value):
+            is_file = isinstance(value, str) and Path(value).is_file()
+            return os.path.abspath(value) if is_file else value
+
+        return replace(
+            self,
+            model=absolute(self.model),
+            weights=absolute(self.weights),
+            classes=absolute(self.classes),
+        )
+
     def load(self, device: str | None = None) -> LoadedModel:
         classes = list(self.classes) if isinstance(self.classes, tuple) else self.classes
         return load_model(
@@ -318,24 +333,18 @@ def read_scan_results(path: str | os.PathLike[str]) -> ScanResults:
 
 
 def items_table(items: Sequence[LabelledImage]) -> pa.Table:
-    """The inputs as an Arrow table: path, label, index (null when the label matched no class)."""
+    """The inputs as an Arrow table: path (as given, the result key), source (absolute, what
+    the actors read), label, index (null when the label matched no class)."""
     import pyarrow as pa
 
     return pa.table(
         {
             "path": pa.array([str(i.path) for i in items], pa.string()),
+            "source": pa.array([os.path.abspath(i.path) for i in items], pa.string()),
             "label": pa.array([i.label for i in items], pa.string()),
             "index": pa.array([i.index for i in items], pa.int64()),
         }
     )
-
-
-def table_items(table: pa.Table) -> list[LabelledImage]:
-    data = table.to_pydict()
-    return [
-        LabelledImage(Path(p), label, index)
-        for p, label, index in zip(data["path"], data["label"], data["index"], strict=True)
-    ]
 
 
 class ScanActor:
@@ -347,8 +356,19 @@ class ScanActor:
         self.methods = tuple(methods)
 
     def __call__(self, batch: pa.Table) -> pa.Table:
-        records = scan_records(self.model, table_items(batch), self.methods)
-        return records_table(records, bool(self.methods))
+        data = batch.to_pydict()
+        items = [
+            LabelledImage(Path(source), label, index)
+            for source, label, index in zip(
+                data["source"], data["label"], data["index"], strict=True
+            )
+        ]
+        records = scan_records(self.model, items, self.methods)
+        keyed = [
+            ScanRecord(replace(record.row, path=path), record.maps)
+            for record, path in zip(records, data["path"], strict=True)
+        ]
+        return records_table(keyed, bool(self.methods))
 
 
 def block_tables(items: Sequence[LabelledImage], batch_size: int, block_size: int) -> list:
@@ -357,6 +377,12 @@ def block_tables(items: Sequence[LabelledImage], batch_size: int, block_size: in
     size = max(batch_size, math.ceil(block_size / batch_size) * batch_size)
     table = items_table(items)
     return [table.slice(start, size) for start in range(0, table.num_rows, size)]
+
+
+def default_block_size(count: int, batch_size: int, num_workers: int) -> int:
+    """About four blocks per actor (load balance, little work redone after a failure), at most
+    eight batches a block (the driver's progress and the part files advance block by block)."""
+    return max(batch_size, min(8 * batch_size, math.ceil(count / (4 * num_workers))))
 
 
 def connect(address: str | None, num_cpus: int | None, object_store_mb: int = 300) -> None:
@@ -403,7 +429,7 @@ def ray_scan(
     out: str | os.PathLike[str],
     *,
     batch_size: int = 32,
-    block_size: int = 128,
+    block_size: int | None = None,
     num_workers: int = 2,
     cpus_per_worker: float = 1.0,
     address: str | None = None,
@@ -414,6 +440,7 @@ def ray_scan(
 ) -> ScanResult:
     """Scan `items` on Ray with `num_workers` actors, streaming rows into the part folder `out`;
     images already in `out` are skipped (resume). Returns the rows in the order of `items`.
+    `block_size` images go to an actor at a time (default: `default_block_size`).
 
     Ray Data restarts an actor whose process dies and retries its task (its defaults for actor
     pools: unlimited restarts and task retries); rows from a retried block that were already
@@ -421,6 +448,7 @@ def ray_scan(
     is switched off: `progress` gets rows done, rate and ETA instead.
     """
     ray = _ray()
+    spec = spec.portable()
     items = list(items.items if isinstance(items, LabelledDataset) else items)
     progress = progress or (lambda fraction, message: None)
     cancel = cancel or CancelToken()
@@ -435,7 +463,8 @@ def ray_scan(
         context = ray.data.DataContext.get_current()
         context.enable_progress_bars = False
         context.print_on_execution_start = False
-        data = ray.data.from_arrow(block_tables(todo, batch_size, block_size))
+        block = block_size or default_block_size(len(todo), batch_size, num_workers)
+        data = ray.data.from_arrow(block_tables(todo, batch_size, block))
         results = data.map_batches(
             ScanActor,
             fn_constructor_args=(spec, tuple(methods), device),

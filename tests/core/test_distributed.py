@@ -144,3 +144,27 @@ def test_the_spec_travels_as_plain_values_and_keeps_the_trust_rule(tmp_path, tin
         restored.load()
     loaded = ModelSpec(str(module_file), classes=("a", "b", "c", "d"), trust=True).load()
     assert loaded.class_names == ["a", "b", "c", "d"]
+
+
+def test_default_blocks_give_each_actor_several_and_stay_bounded():
+    assert distributed.default_block_size(61, 8, 2) == 8  # ceil(61 / 8) = 8 -> one batch
+    assert distributed.default_block_size(400, 8, 2) == 50  # about four blocks per actor
+    assert distributed.default_block_size(10**6, 32, 4) == 256  # eight batches at most
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--save-maps"], "--save-maps and --address need --engine ray"),
+        (["--address", "auto"], "--save-maps and --address need --engine ray"),
+        (["--engine", "ray"], "--engine ray writes Parquet parts: give --out FOLDER"),
+    ],
+)
+def test_scan_cli_refuses_cluster_options_that_cannot_apply(tmp_path, capsys, options, message):
+    from gapviewer.cli import main
+
+    (tmp_path / "a").mkdir()
+    Image.fromarray(np.zeros((8, 8, 3), np.uint8)).save(tmp_path / "a" / "x.png")
+    with pytest.raises(SystemExit) as stop:
+        main(["scan", str(tmp_path), "--model", "resnet18", *options])
+    assert stop.value.code == 2 and message in capsys.readouterr().err
