@@ -35,7 +35,9 @@ def run(args: argparse.Namespace) -> int:
             marks[gap.classifier_layer] = "classifier"
     else:
         print(f"no GAP: {model.inspection.gap_problem}")
-    width = max(len(info.name) for info in model.layers)
+    if not model.layers:
+        print("no named layers to list (a TorchScript module hides its layers from hooks)")
+    width = max((len(info.name) for info in model.layers), default=0)
     for info in model.layers:
         if info.has_grid or args.all or info.name in marks:
             shape = "x".join(map(str, info.shape))

@@ -92,7 +92,7 @@ def read_weights(path: str | Path, trust: bool = False) -> WeightsFile:
         if not trust:
             raise UntrustedFileError(
                 f"{path.name}: is a TorchScript archive, which runs code when loaded; pass "
-                f"--trust {path.name} (trust=True) only if you trust its author, or {RESAVE_HINT}"
+                f"--trust (trust=True) for this file only if you trust its author, or {RESAVE_HINT}"
             )
         return WeightsFile(path, module=torch.jit.load(str(path), map_location="cpu"))
     try:
@@ -130,7 +130,7 @@ def _refusal(path: Path) -> str:
     objects = ", ".join(found[:6]) + (" ..." if len(found) > 6 else "") if found else "unknown"
     return (
         f"{path.name}: needs Python objects to load ({objects}), which can run code; pass "
-        f"--trust {path.name} (trust=True) only if you trust its author, or {RESAVE_HINT}"
+        f"--trust (trust=True) for this file only if you trust its author, or {RESAVE_HINT}"
     )
 
 

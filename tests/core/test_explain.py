@@ -8,8 +8,8 @@ import dataclasses
 import numpy as np
 import pytest
 import torch
-from conftest import TINY_SIZE_2D, TinyGapNet2d, seeded
 from PIL import Image
+from tiny_models import TINY_SIZE_2D, TinyGapNet2d, seeded
 from torch import nn
 
 from gapviewer.core.capture import Cancelled, CancelToken, hooks

@@ -13,7 +13,7 @@ import pytest
 import torch
 import torchvision
 from captum.attr import LayerGradCam
-from conftest import TINY_SIZE_2D, seeded, tiny_loaded
+from tiny_models import TINY_SIZE_2D, seeded, tiny_loaded
 from torch import nn
 
 from gapviewer.core.capture import Cancelled, CancelToken

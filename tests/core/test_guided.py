@@ -13,8 +13,8 @@ import torch
 import torch.nn.functional as F
 import torchvision
 from captum.attr import GuidedBackprop, GuidedGradCam
-from conftest import TINY_SIZE_2D, seeded, tiny_loaded
 from test_gradient_methods import assert_close, example, module_state
+from tiny_models import TINY_SIZE_2D, seeded, tiny_loaded
 from torch import nn
 
 from gapviewer.core.capture import Cancelled, CancelToken

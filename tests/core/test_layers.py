@@ -9,7 +9,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 import torchvision.models as tvm
-from conftest import TinyGapNet1d, TinyGapNet2d, seeded, tiny_loaded
+from tiny_models import TinyGapNet1d, TinyGapNet2d, seeded, tiny_loaded
 from torch import nn
 
 from gapviewer.core.capture import capture_outputs, frozen_parameters, hooks, modules_by_name

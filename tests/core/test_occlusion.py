@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 import torch
 from captum.attr import Occlusion
-from conftest import TINY_LENGTH_1D, TINY_SIZE_2D
 from scipy.ndimage import gaussian_filter
+from tiny_models import TINY_LENGTH_1D, TINY_SIZE_2D
 
 from gapviewer.core.capture import Cancelled, CancelToken
 from gapviewer.core.explain import Explainer

@@ -31,7 +31,7 @@ def _projections(vectors: torch.Tensor, direction: torch.Tensor) -> tuple[torch.
     q = torch.empty_like(s)
     for start in range(0, count, step):
         chunk = vectors[:, :, start : start + step].double()
-        s[:, start : start + step] = torch.einsum("bm,bmn->bn", direction, chunk)
+        s[:, start : start + step] = torch.matmul(direction[:, None, :], chunk)[:, 0]
         q[:, start : start + step] = chunk.square().sum(1)
     return s, q
 
