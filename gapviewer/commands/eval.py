@@ -6,11 +6,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 
 from .common import add_model_options, fail, load_model_from_args
+from .scan import add_cluster_options
 
 METRICS = ("deletion", "insertion", "occlusion-agreement", "pointing", "localisation", "sanity")
 RANDOM = "random order"
@@ -65,6 +67,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         metavar="SPEC",
         help="what-if at --layer (default pre-GAP): top:20%% (top positive contributions of the "
         "first --method), cells:ROW,COL;ROW,COL, or box:ROW0-ROW1,COL0-COL1 (grid cells)",
+    )
+    add_cluster_options(
+        parser,
+        "local (default), or ray: each image's evaluation on Ray Data actors (a cluster, "
+        "--address); the report is the same",
     )
     parser.set_defaults(func=run)
 
@@ -135,6 +142,8 @@ def run(args: argparse.Namespace) -> int:
     if not items:
         fail("no images to evaluate")
     if args.invalidate:
+        if args.engine == "ray":
+            fail("--invalidate runs on this machine only; leave out --engine ray")
         return _what_if(args, model, methods, items)
     metrics = [m.strip() for m in args.metric.split(",") if m.strip()]
     unknown = sorted(set(metrics) - set(METRICS))
@@ -148,30 +157,46 @@ def run(args: argparse.Namespace) -> int:
     return 1 if report["problems"] else 0
 
 
-def _evaluate(args, model, methods, metrics, items) -> dict:
-    from ..core import metrics as m
-    from ..core.explain import Explainer, ExplainError
-    from ..core.images import ImageLoadError, load_image
+class ImageEvaluator:
+    """Every asked metric for one image at a time: the plain per-image work of both engines
+    (`--engine ray` builds one per actor from a partial of the first three arguments)."""
 
-    explainer = Explainer(model)
-    randomised = m.randomised_copy(model, args.randomise)[0] if "sanity" in metrics else None
-    curve_options = {"steps": args.steps, "batch_size": args.batch}
-    baselines = {"deletion": args.deletion_baseline, "insertion": args.insertion_baseline}
-    rows, problems = [], []
-    for number, item in enumerate(items, start=1):
-        print(f"[{number}/{len(items)}] {item.path}", file=sys.stderr)
+    def __init__(self, args: argparse.Namespace, methods, metrics, model) -> None:
+        from ..core import metrics as m
+        from ..core.explain import Explainer
+
+        self.args, self.methods, self.metrics, self.model = args, methods, metrics, model
+        self.explainer = Explainer(model)
+        self.randomised = (
+            m.randomised_copy(model, args.randomise)[0] if "sanity" in metrics else None
+        )
+        self.curve_options = {"steps": args.steps, "batch_size": args.batch}
+        self.baselines = {
+            "deletion": args.deletion_baseline,
+            "insertion": args.insertion_baseline,
+        }
+
+    def __call__(self, items) -> list[dict]:
+        return [self.evaluate(item) for item in items]
+
+    def evaluate(self, item) -> dict:
+        """{"row": the image's scores (None when it failed), "problems": [{path, message}]}."""
+        from ..core import metrics as m
+        from ..core.explain import ExplainError
+        from ..core.images import ImageLoadError, load_image
+
         try:
             image = load_image(item.path)
-            explanation = explainer.explain(
+            explanation = self.explainer.explain(
                 image,
-                methods=methods,
-                layers=[args.layer] if args.layer else None,
-                target=_target(model, item, args.target),
+                methods=self.methods,
+                layers=[self.args.layer] if self.args.layer else None,
+                target=_target(self.model, item, self.args.target),
             )
         except (ImageLoadError, ExplainError, KeyError, ValueError) as error:
-            problems.append({"path": str(item.path), "message": str(error).strip("'\"")})
-            continue
-        problems += [
+            problem = {"path": str(item.path), "message": str(error).strip("'\"")}
+            return {"row": None, "problems": [problem]}
+        problems = [
             {"path": str(item.path), "message": f"{method} at {layer} skipped: {reason}"}
             for method, layer, reason in explanation.skipped
         ]
@@ -179,67 +204,79 @@ def _evaluate(args, model, methods, metrics, items) -> dict:
         results: dict[str, dict[str, float | bool | None]] = {}
         size = image.pixels.shape[:2]
         occlusion = (
-            m.reference_occlusion(model, image, target)
-            if ("occlusion-agreement" in metrics)
+            m.reference_occlusion(self.model, image, target)
+            if ("occlusion-agreement" in self.metrics)
             else None
         )
-        boxes = _class_boxes(item.path, item.label, model.class_names[target])
+        boxes = _class_boxes(item.path, item.label, self.model.class_names[target])
         for (method, layer), values in explanation.maps.items():
             scores: dict[str, float | bool | None] = {}
             for kind in ("deletion", "insertion"):
-                if kind in metrics:
+                if kind in self.metrics:
                     curve = m.perturbation_curve(
-                        model,
+                        self.model,
                         image,
                         kind,
                         target,
-                        m.map_order(values, model.to_input(image)),
-                        baseline=baselines[kind],
-                        **curve_options,
+                        m.map_order(values, self.model.to_input(image)),
+                        baseline=self.baselines[kind],
+                        **self.curve_options,
                     )
                     scores[kind] = curve.area
             if occlusion is not None:
                 scores["occlusion-agreement"] = m.occlusion_agreement(
-                    model, image, values, target, reference=occlusion
+                    self.model, image, values, target, reference=occlusion
                 )
-            if "pointing" in metrics and boxes and values.ndim == 2:
+            if "pointing" in self.metrics and boxes and values.ndim == 2:
                 scores["pointing"] = m.pointing_game(values, size, boxes)
-            if "localisation" in metrics and boxes and values.ndim == 2:
+            if "localisation" in self.metrics and boxes and values.ndim == 2:
                 scores["localisation"] = m.localise(values, size, boxes).iou
             results[f"{method}@{layer}"] = scores
-        if "sanity" in metrics:
+        if "sanity" in self.metrics:
             for check in m.sanity_check(
-                model,
+                self.model,
                 image,
-                methods,
-                [args.layer] if args.layer else None,
+                self.methods,
+                [self.args.layer] if self.args.layer else None,
                 target=target,
-                randomised=randomised,
+                randomised=self.randomised,
             ):
                 results[f"{check.method}@{check.layer}"]["sanity"] = check.correlation
         chance = {}
         for kind in ("deletion", "insertion"):
-            if kind in metrics:
+            if kind in self.metrics:
                 chance[kind] = m.random_order_curve(
-                    model,
+                    self.model,
                     image,
                     kind,
                     target,
-                    repeats=args.random_repeats,
-                    baseline=baselines[kind],
-                    **curve_options,
+                    repeats=self.args.random_repeats,
+                    baseline=self.baselines[kind],
+                    **self.curve_options,
                 ).area
         if chance:
             results[RANDOM] = chance
-        rows.append(
-            {
-                "path": str(item.path),
-                "label": item.label,
-                "target": target,
-                "target_name": model.class_names[target],
-                "results": results,
-            }
-        )
+        row = {
+            "path": str(item.path),
+            "label": item.label,
+            "target": target,
+            "target_name": self.model.class_names[target],
+            "results": results,
+        }
+        return {"row": row, "problems": problems}
+
+
+def _evaluate(args, model, methods, metrics, items) -> dict:
+    if args.engine == "ray":
+        outcomes = _ray_outcomes(args, items, partial(ImageEvaluator, args, methods, metrics))
+    else:
+        evaluator = ImageEvaluator(args, methods, metrics, model)
+        outcomes = []
+        for number, item in enumerate(items, start=1):
+            print(f"[{number}/{len(items)}] {item.path}", file=sys.stderr)
+            outcomes.append(evaluator.evaluate(item))
+    rows = [outcome["row"] for outcome in outcomes if outcome["row"] is not None]
+    problems = [problem for outcome in outcomes for problem in outcome["problems"]]
     return {
         "model": model.describe(),
         "methods": methods,
@@ -249,6 +286,39 @@ def _evaluate(args, model, methods, metrics, items) -> dict:
         "images": rows,
         "problems": problems,
     }
+
+
+def _ray_outcomes(args, items, factory) -> list[dict]:
+    """ImageEvaluator outcomes from Ray actors (core.distributed.ray_map), in item order, with
+    the paths as given (actors read absolute ones)."""
+    from ..core.distributed import ModelSpec, RayNotInstalledError, ray_map
+    from .scan import _ProgressLine
+
+    if args.num_workers < 1:
+        fail("--num-workers must be at least 1")
+    spec = ModelSpec(args.model, args.weights, args.classes, args.trust, args.device)
+    progress = _ProgressLine()
+    try:
+        values, _ = ray_map(
+            spec,
+            items,
+            factory,
+            batch_size=1,
+            num_workers=args.num_workers,
+            address=args.address,
+            progress=progress,
+        )
+    except RayNotInstalledError as error:
+        fail(str(error))
+    finally:
+        progress.close()
+    outcomes = []
+    for item in items:
+        outcome = values[str(item.path)]
+        for entry in [outcome["row"] or {}, *outcome["problems"]]:
+            entry["path"] = str(item.path)
+        outcomes.append(outcome)
+    return outcomes
 
 
 def _summary(rows) -> dict:

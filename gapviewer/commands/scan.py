@@ -34,19 +34,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         default="auto",
         help="how labels find classes: exact, case-insensitive, index, or auto (all three)",
     )
-    cluster = parser.add_argument_group("cluster (pip install 'gapviewer[cluster]')")
-    cluster.add_argument(
-        "--engine",
-        choices=("local", "ray"),
-        default="local",
-        help="local (default), or ray: Ray Data actors on a cluster; --out is then a folder of "
+    cluster = add_cluster_options(
+        parser,
+        "local (default), or ray: Ray Data actors on a cluster; --out is then a folder of "
         "Parquet parts (resumed when it exists) that the viewer's triage view opens",
-    )
-    cluster.add_argument(
-        "--address", help="Ray cluster to join (e.g. auto, or HEAD:6379); default: a local one"
-    )
-    cluster.add_argument(
-        "--num-workers", type=int, default=2, help="model copies (Ray actors), one CPU or GPU each"
     )
     cluster.add_argument(
         "--save-maps",
@@ -59,6 +50,19 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
+def add_cluster_options(parser: argparse.ArgumentParser, engine_help: str):
+    """--engine, --address, --num-workers (scan and eval); returns the group for more."""
+    cluster = parser.add_argument_group("cluster (pip install 'gapviewer[cluster]')")
+    cluster.add_argument("--engine", choices=("local", "ray"), default="local", help=engine_help)
+    cluster.add_argument(
+        "--address", help="Ray cluster to join (e.g. auto, or HEAD:6379); default: a local one"
+    )
+    cluster.add_argument(
+        "--num-workers", type=int, default=2, help="model copies (Ray actors), one CPU or GPU each"
+    )
+    return cluster
+
+
 def _ray_scan(args: argparse.Namespace, model, dataset, progress, token):
     """The scan on Ray Data (core.distributed); the model travels as a spec of these options."""
     from ..core.distributed import ModelSpec, RayNotInstalledError, ray_scan
@@ -67,7 +71,7 @@ def _ray_scan(args: argparse.Namespace, model, dataset, progress, token):
         fail("--engine ray writes Parquet parts: give --out FOLDER")
     if args.num_workers < 1:
         fail("--num-workers must be at least 1")
-    spec = ModelSpec(args.model, args.weights, tuple(model.class_names), args.trust, args.device)
+    spec = ModelSpec(args.model, args.weights, args.classes, args.trust, args.device)
     methods = [m.strip() for m in (args.save_maps or "").split(",") if m.strip()]
     try:
         return ray_scan(

@@ -21,7 +21,7 @@ import math
 import os
 import time
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -347,28 +347,52 @@ def items_table(items: Sequence[LabelledImage]) -> pa.Table:
     )
 
 
-class ScanActor:
-    """The Ray Data callable class: loads the model once per actor, then maps input blocks to
-    result tables with the same `scan_records` as the local engine."""
+def _batch_items(batch: pa.Table) -> tuple[list[str], list[LabelledImage]]:
+    """The result keys (paths as given) and the items to read (absolute sources) of a block."""
+    data = batch.to_pydict()
+    items = [
+        LabelledImage(Path(source), label, index)
+        for source, label, index in zip(data["source"], data["label"], data["index"], strict=True)
+    ]
+    return data["path"], items
 
-    def __init__(self, spec: ModelSpec, methods: Sequence[str], device: str) -> None:
+
+class ScanActor:
+    """The Ray Data callable class of scans: loads the model once per actor, then maps input
+    blocks to result tables with the same `scan_records` as the local engine."""
+
+    def __init__(self, spec: ModelSpec, device: str, methods: Sequence[str]) -> None:
         self.model = spec.load(device)
         self.methods = tuple(methods)
 
     def __call__(self, batch: pa.Table) -> pa.Table:
-        data = batch.to_pydict()
-        items = [
-            LabelledImage(Path(source), label, index)
-            for source, label, index in zip(
-                data["source"], data["label"], data["index"], strict=True
-            )
-        ]
+        paths, items = _batch_items(batch)
         records = scan_records(self.model, items, self.methods)
         keyed = [
             ScanRecord(replace(record.row, path=path), record.maps)
-            for record, path in zip(records, data["path"], strict=True)
+            for record, path in zip(records, paths, strict=True)
         ]
         return records_table(keyed, bool(self.methods))
+
+
+class MapActor:
+    """The Ray Data callable class of any per-image job: `factory(model)` once per actor gives
+    the plain function items -> one JSON-able value per item, in order."""
+
+    def __init__(
+        self,
+        spec: ModelSpec,
+        device: str,
+        factory: Callable[[LoadedModel], Callable[[list[LabelledImage]], list]],
+    ) -> None:
+        self.work = factory(spec.load(device))
+
+    def __call__(self, batch: pa.Table) -> pa.Table:
+        import pyarrow as pa
+
+        paths, items = _batch_items(batch)
+        values = [json.dumps(value) for value in self.work(items)]
+        return pa.table({"path": paths, "value": values})
 
 
 def block_tables(items: Sequence[LabelledImage], batch_size: int, block_size: int) -> list:
@@ -422,6 +446,72 @@ def _actor_resources(device: str, ray) -> tuple[str, float]:
     return "cpu", 0.0
 
 
+def _stream(
+    spec: ModelSpec,
+    todo: Sequence[LabelledImage],
+    actor: type,
+    actor_args: tuple,
+    *,
+    batch_size: int,
+    block_size: int | None,
+    num_workers: int,
+    cpus_per_worker: float,
+    address: str | None,
+) -> Iterator[pa.Table]:
+    """Result tables of `actor` (one pool of `num_workers`) over `todo`, block by block as the
+    actors finish them."""
+    ray = _ray()
+    connect(address, num_cpus=max(1, num_workers) if not address else None)
+    device, gpus = _actor_resources(spec.device, ray)
+    context = ray.data.DataContext.get_current()
+    context.enable_progress_bars = False
+    context.print_on_execution_start = False
+    block = block_size or default_block_size(len(todo), batch_size, num_workers)
+    data = ray.data.from_arrow(block_tables(todo, batch_size, block))
+    results = data.map_batches(
+        actor,
+        fn_constructor_args=(spec, device, *actor_args),
+        batch_size=batch_size,
+        batch_format="pyarrow",
+        compute=ray.data.ActorPoolStrategy(size=num_workers),
+        num_cpus=cpus_per_worker,
+        num_gpus=gpus,
+    )
+    yield from results.iter_batches(batch_size=None, batch_format="pyarrow")
+
+
+def _drive(
+    tables: Iterator[pa.Table],
+    take: Callable[[pa.Table], int],
+    total: int,
+    done_before: int,
+    progress: Progress,
+    cancel: CancelToken,
+) -> bool:
+    """Feed each result table to `take` (returns its new rows), report rows done, rate and ETA
+    after each; stop when cancelled (returns True) and shut the pipeline down either way."""
+    start = time.perf_counter()
+    new = 0
+    progress(done_before / max(total, 1), f"{done_before}/{total} images")
+    try:
+        for table in tables:
+            new += take(table)
+            rate = new / max(time.perf_counter() - start, 1e-9)
+            count = done_before + new
+            progress(
+                count / max(total, 1),
+                f"{count}/{total} images, {rate:.1f} images/s, "
+                f"ETA {_eta((total - count) / max(rate, 1e-9))}",
+            )
+            cancel.check()
+    except Cancelled:
+        log.info("cluster job cancelled after %d new images", new)
+        return True
+    finally:
+        tables.close()
+    return False
+
+
 def ray_scan(
     spec: ModelSpec,
     items: LabelledDataset | Sequence[LabelledImage],
@@ -447,57 +537,92 @@ def ray_scan(
     written are dropped by the sink, so each image is written once. Ray's own progress output
     is switched off: `progress` gets rows done, rate and ETA instead.
     """
-    ray = _ray()
     spec = spec.portable()
     items = list(items.items if isinstance(items, LabelledDataset) else items)
-    progress = progress or (lambda fraction, message: None)
-    cancel = cancel or CancelToken()
     sink = ParquetSink(out, class_names, bool(methods), flush_rows)
     resumed = sum(str(item.path) in sink.written for item in items)
     todo = [item for item in items if str(item.path) not in sink.written]
     rows: dict[str, ScanRow] = {}
+
+    def take(table: pa.Table) -> int:
+        new = table_rows(sink.add(table))
+        rows.update((row.path, row) for row in new)
+        return len(new)
+
     cancelled = False
     if todo:
-        connect(address, num_cpus=max(1, num_workers) if not address else None)
-        device, gpus = _actor_resources(spec.device, ray)
-        context = ray.data.DataContext.get_current()
-        context.enable_progress_bars = False
-        context.print_on_execution_start = False
-        block = block_size or default_block_size(len(todo), batch_size, num_workers)
-        data = ray.data.from_arrow(block_tables(todo, batch_size, block))
-        results = data.map_batches(
+        tables = _stream(
+            spec,
+            todo,
             ScanActor,
-            fn_constructor_args=(spec, tuple(methods), device),
+            (tuple(methods),),
             batch_size=batch_size,
-            batch_format="pyarrow",
-            compute=ray.data.ActorPoolStrategy(size=num_workers),
-            num_cpus=cpus_per_worker,
-            num_gpus=gpus,
+            block_size=block_size,
+            num_workers=num_workers,
+            cpus_per_worker=cpus_per_worker,
+            address=address,
         )
-        start = time.perf_counter()
-        batches = iter(results.iter_batches(batch_size=None, batch_format="pyarrow"))
-        progress(resumed / max(len(items), 1), f"{resumed}/{len(items)} images")
         try:
-            for table in batches:
-                new = sink.add(table)
-                rows.update((row.path, row) for row in table_rows(new))
-                rate = len(rows) / max(time.perf_counter() - start, 1e-9)
-                count = resumed + len(rows)
-                progress(
-                    count / max(len(items), 1),
-                    f"{count}/{len(items)} images, {rate:.1f} images/s, "
-                    f"ETA {_eta((len(todo) - len(rows)) / max(rate, 1e-9))}",
-                )
-                cancel.check()
-        except Cancelled:
-            cancelled = True
-            log.info("ray scan cancelled after %d new images", len(rows))
+            cancelled = _drive(
+                tables,
+                take,
+                len(items),
+                resumed,
+                progress or (lambda fraction, message: None),
+                cancel or CancelToken(),
+            )
         finally:
-            close = getattr(batches, "close", None)
-            if close is not None:
-                close()
             sink.flush()
     if resumed:
         rows.update((row.path, row) for row in read_scan_results(out).rows)
     ordered = tuple(rows[str(item.path)] for item in items if str(item.path) in rows)
     return ScanResult(ordered, tuple(class_names), resumed, cancelled)
+
+
+def ray_map(
+    spec: ModelSpec,
+    items: Sequence[LabelledImage],
+    factory: Callable[[LoadedModel], Callable[[list[LabelledImage]], list]],
+    *,
+    batch_size: int = 8,
+    block_size: int | None = None,
+    num_workers: int = 2,
+    cpus_per_worker: float = 1.0,
+    address: str | None = None,
+    progress: Progress | None = None,
+    cancel: CancelToken | None = None,
+) -> tuple[dict[str, object], bool]:
+    """Run a per-image job on Ray: each actor calls `factory(model)` once (factory must pickle:
+    a module-level class or function, or a partial of one) and the result on each batch of
+    items, one JSON-able value per item. Returns ({path: value} for the items done, each once,
+    whether it was cancelled)."""
+    values: dict[str, object] = {}
+
+    def take(table: pa.Table) -> int:
+        before = len(values)
+        for path, value in zip(table["path"].to_pylist(), table["value"].to_pylist(), strict=True):
+            values.setdefault(path, json.loads(value))
+        return len(values) - before
+
+    if not items:
+        return values, False
+    tables = _stream(
+        spec.portable(),
+        items,
+        MapActor,
+        (factory,),
+        batch_size=batch_size,
+        block_size=block_size,
+        num_workers=num_workers,
+        cpus_per_worker=cpus_per_worker,
+        address=address,
+    )
+    cancelled = _drive(
+        tables,
+        take,
+        len(items),
+        0,
+        progress or (lambda fraction, message: None),
+        cancel or CancelToken(),
+    )
+    return values, cancelled

@@ -1,6 +1,6 @@
 """The Ray engine on a real (loopback) cluster: a cancelled job keeps its rows, the resumed job
 survives a killed worker process, and the result has every image exactly once with the very
-rows the local engine gives."""
+rows the local engine gives; `gapviewer eval --engine ray` writes the local engine's report."""
 
 from __future__ import annotations
 
@@ -46,9 +46,9 @@ def tiny_model_file(path: Path) -> Path:
     return path
 
 
-def make_images(root: Path) -> Path:
+def make_images(root: Path, count: int = IMAGES) -> Path:
     rng = np.random.default_rng(2)
-    for number in range(IMAGES):
+    for number in range(count):
         folder = root / ("ant", "bee", "cat")[number % 3]
         folder.mkdir(parents=True, exist_ok=True)
         Image.fromarray(rng.integers(0, 256, (12, 12, 3), dtype=np.uint8)).save(
@@ -122,3 +122,21 @@ def test_cancel_resume_and_a_killed_worker_give_the_local_rows_once(tmp_path, ra
     broken = next(row for row in second.rows if row.path.endswith("broken.png"))
     assert broken.failed and broken.predicted_index is None
     assert {row.path: row for row in read_scan_results(out).rows} == local
+
+
+def test_eval_on_ray_reports_what_the_local_engine_reports(tmp_path, ray_cluster):
+    from gapviewer.cli import main
+
+    model_file = str(tiny_model_file(tmp_path / "tiny.safetensors"))
+    data = str(make_images(tmp_path / "data", count=6))
+    reports = {}
+    for engine in ("local", "ray"):
+        out = tmp_path / f"{engine}.json"
+        options = ["--metric", "deletion,insertion", "--steps", "4", "--method", "cam"]
+        code = main(
+            ["eval", data, "--model", model_file, *options, "--engine", engine, "--out", str(out)]
+        )
+        assert code == 1  # broken.png is a problem in both
+        reports[engine] = json.loads(out.read_text())
+    assert len(reports["local"]["images"]) == 6
+    assert reports["ray"] == reports["local"]
