@@ -172,7 +172,7 @@ def test_adapt_first_conv_rgb_first_answers_as_before():
 
 
 def test_multichannel_model_reads_npy_files(tmp_path):
-    from tests.core.conftest import TinyGapNet2d, seeded
+    from tiny_models import TinyGapNet2d, seeded
 
     model = load_model(
         seeded(TinyGapNet2d(in_channels=5)),

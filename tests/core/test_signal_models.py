@@ -12,6 +12,7 @@ import torch
 from captum.attr import LayerGradCam
 from PIL import Image
 from safetensors.torch import save_file
+from tiny_models import TinyGapNet2d, seeded
 
 from gapviewer.core.capture import capture_outputs
 from gapviewer.core.explain import Explainer
@@ -25,7 +26,6 @@ from gapviewer.core.signal_models import (
     signal_metadata,
 )
 from gapviewer.core.signals import SignalPreprocessing
-from tests.core.conftest import TinyGapNet2d, seeded
 
 LENGTH = 64
 
@@ -300,7 +300,7 @@ def test_cli_user_architecture_on_multichannel_images(tmp_path):
         "signals",
         str(tmp_path / "cube.npy"),
         "--arch",
-        "tests.core.conftest:TinyGapNet2d",
+        "tiny_models:TinyGapNet2d",
         "--arch-option",
         "in_channels=5",
         "--weights",

@@ -284,7 +284,7 @@ def test_preprocessing_without_rate_resizes_and_checks_channels():
 
 
 def test_loaded_model_reads_signal_files(tmp_path):
-    from tests.core.conftest import TINY_LENGTH_1D, TinyGapNet1d, seeded
+    from tiny_models import TINY_LENGTH_1D, TinyGapNet1d, seeded
 
     model = load_model(seeded(TinyGapNet1d()), input_size=(TINY_LENGTH_1D,), in_channels=2)
     assert isinstance(model.preprocessing, SignalPreprocessing)
