@@ -211,7 +211,9 @@ class MethodPanel(QWidget):
     def _params_edited(self) -> None:
         cell = self.cell
         method = self.state.methods.get(cell.method) if cell else None
-        if method is None:
+        if method is None or method.id != self._params_method:
+            # a control of the previous method, signalling while it is torn down (a spin box
+            # losing focus finishes its edit): its values are not this cell's parameters
             return
         values = {name: control_value(widget) for name, widget in self.controls.items()}
         defaults = {p.name: p.default for p in method.params}

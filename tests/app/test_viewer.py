@@ -331,3 +331,68 @@ def test_panels_and_menus_can_be_added(qtbot, window):
     dialog = window.show_shortcuts()
     assert dialog.isVisible()
     dialog.close()
+
+
+def test_hover_reads_the_raw_value_and_region_under_the_cursor(qtbot, window, tmp_path):
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QMouseEvent
+    from PySide6.QtWidgets import QApplication
+
+    from gapviewer.core.render import upsample
+
+    open_and_wait(qtbot, window, write_images(tmp_path, 1, size=48))
+    view = window.grid.views[0]
+    raw = window.state.maps[window.state.cells[0]].values
+    height, width = window.state.pixels.shape[:2]
+    assert raw.shape == (28, 28) and (height, width) == (48, 56)
+    # nearest upsampling is what "region under the pixel" means (FIG. 6 blocks): an independent
+    # route to the value from core.render
+    blocks = upsample(raw, (height, width), "nearest")
+    viewport = view.plot.viewport()
+
+    def hover(x: float, y: float) -> bool:
+        """Move the mouse over image pixel (x, y); pyqtgraph drops moves closer than its rate
+        limit, so the caller repeats until the readout names the pixel."""
+        local = QPointF(view.plot.mapFromScene(view.viewbox.mapViewToScene(QPointF(x, y))))
+        QApplication.sendEvent(viewport, QMouseEvent(
+            QEvent.Type.MouseMove, local, viewport.mapToGlobal(local), Qt.MouseButton.NoButton,
+            Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier))
+        return f"pixel ({int(x)}, {int(y)})" in view.readout.text()
+
+    for x, y in ((3.5, 40.5), (30.5, 7.5), (55.5, 47.5)):
+        qtbot.waitUntil(lambda x=x, y=y: hover(x, y), timeout=5_000)
+        text = view.readout.text()
+        region = (int(y) * 28 // height, int(x) * 28 // width)
+        assert f"region ({region[0]}, {region[1]})" in text
+        assert f"value {blocks[int(y), int(x)]:.4g}" in text
+        assert blocks[int(y), int(x)] == raw[region]
+
+
+def test_cancelling_occlusion_clears_the_busy_indicator_and_no_stale_map_appears(
+    qtbot, window, tmp_path
+):
+    state = window.state
+    occlusion = Cell("occlusion", "input", (("batch_size", 1), ("patch", 8), ("stride", 1)))
+    state.set_cells([occlusion])
+    progressed = []
+    window.engine.progress.connect(lambda _generation, fraction, _message:
+                                   progressed.append(fraction))
+    window.open_paths(write_images(tmp_path, 1))
+    qtbot.waitUntil(lambda: bool(progressed) and state.busy.active, timeout=30_000)
+    busy_bar = window.busy_bar
+    assert state.busy.cancellable and busy_bar.cancel.isVisible()
+    qtbot.mouseClick(busy_bar.cancel, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, window)
+    assert not state.busy.active
+    assert not busy_bar.cancel.isVisible() and not busy_bar.progress.isVisible()
+    assert max(progressed) < 1.0  # stopped part-way, not finished
+    result = state.maps[occlusion]
+    assert result.values is None and "cancelled" in result.problem
+    assert "cancelled" in window.grid.views[0].readout.text()
+    shown = []
+    state.mapsChanged.connect(lambda: shown.append(state.maps.get(occlusion)))
+    qtbot.wait(300)
+    assert all(r is None or r.values is None for r in shown)  # no late result of the run
+    state.set_cells([Cell("gap-direction", PRE_GAP)])  # the model thread is free again
+    wait_idle(qtbot, window)
+    assert state.maps[state.cells[0]].values is not None
