@@ -9,8 +9,8 @@ module) on CPU or GPU, and the driver streams the result blocks into Parquet par
 by input path (a path already written is dropped, so a retried task or a resumed run never
 duplicates a row), reporting rows done, rate and ETA, and stopping cleanly when cancelled.
 
-`read_scan_results(path)` opens such a result (a part directory or one .parquet file) without
-Ray: the rows at once, each image's maps only when asked for.
+`ray_map(spec, items, factory)` runs any other per-image job the same way (`gapviewer eval
+--engine ray`). `core.scan_results.read_scan_results(path)` opens a scan result without Ray.
 """
 
 from __future__ import annotations
@@ -20,19 +20,23 @@ import logging
 import math
 import os
 import time
-import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-import numpy as np
 
 from .capture import Cancelled, CancelToken
 from .data import LabelledDataset, LabelledImage
 from .images import ImageLoadError, load_image
 from .models import LoadedModel, load_model
 from .scan import ScanResult, ScanRow, _eta, _failed_row, scan_batch
+from .scan_results import (
+    ParquetSink,
+    ScanRecord,
+    read_scan_results,
+    records_table,
+    table_rows,
+)
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -40,8 +44,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Progress = Callable[[float, str], None]
-METADATA_KEY = b"gapviewer"
-PART_GLOB = "part-*.parquet"
 
 
 class RayNotInstalledError(RuntimeError):
@@ -86,14 +88,6 @@ class ModelSpec:
         )
 
 
-@dataclass(frozen=True)
-class ScanRecord:
-    """A scan row plus, when maps were asked for, the raw map per "method@layer" (layer grid)."""
-
-    row: ScanRow
-    maps: dict[str, np.ndarray] = field(default_factory=dict)
-
-
 def _maps(model: LoadedModel, row: ScanRow, methods: Sequence[str]) -> tuple[ScanRow, dict]:
     """Maps of the predicted class; a failure becomes the row's error (the prediction stays)."""
     from .explain import Explainer, ExplainError
@@ -136,200 +130,6 @@ def scan_records(
         ScanRecord(*_maps(model, row, methods)) if not row.failed else ScanRecord(row)
         for row in rows
     ]
-
-
-def _schema(with_maps: bool) -> pa.Schema:
-    import pyarrow as pa
-
-    fields = [
-        ("path", pa.string()),
-        ("true_label", pa.string()),
-        ("true_index", pa.int64()),
-        ("predicted_label", pa.string()),
-        ("predicted_index", pa.int64()),
-        ("true_probability", pa.float64()),
-        ("predicted_probability", pa.float64()),
-        ("loss", pa.float64()),
-        ("correct", pa.bool_()),
-        (
-            "top5",
-            pa.list_(
-                pa.struct(
-                    [("index", pa.int64()), ("name", pa.string()), ("probability", pa.float64())]
-                )
-            ),
-        ),
-        ("error", pa.string()),
-    ]
-    if with_maps:
-        entry = pa.struct(
-            [
-                ("key", pa.string()),
-                ("shape", pa.list_(pa.int32())),
-                ("values", pa.list_(pa.float32())),
-            ]
-        )
-        fields.append(("maps", pa.list_(entry)))
-    return pa.schema(fields)
-
-
-def records_table(records: Sequence[ScanRecord], with_maps: bool) -> pa.Table:
-    """Records as an Arrow table (full float64 precision, so rows read back compare equal)."""
-    import pyarrow as pa
-
-    columns: dict[str, list] = {name: [] for name in _schema(with_maps).names}
-    for record in records:
-        row = record.row
-        for name in columns:
-            if name == "top5":
-                columns[name].append(
-                    [{"index": i, "name": n, "probability": p} for i, n, p in row.top5]
-                )
-            elif name == "maps":
-                columns[name].append(
-                    [
-                        {
-                            "key": key,
-                            "shape": list(values.shape),
-                            "values": np.asarray(values, np.float32).ravel(),
-                        }
-                        for key, values in record.maps.items()
-                    ]
-                )
-            else:
-                columns[name].append(getattr(row, name))
-    return pa.table(columns, schema=_schema(with_maps))
-
-
-def table_rows(table: pa.Table) -> list[ScanRow]:
-    """The ScanRows of a results table (map column ignored)."""
-    names = [n for n in _schema(False).names if n != "top5"]
-    data = table.select([*names, "top5"]).to_pydict()
-    return [
-        ScanRow(
-            **{name: data[name][k] for name in names},
-            top5=tuple((e["index"], e["name"], e["probability"]) for e in data["top5"][k]),
-        )
-        for k in range(table.num_rows)
-    ]
-
-
-def _maps_of(entries: Iterable[dict]) -> dict[str, np.ndarray]:
-    return {
-        e["key"]: np.asarray(e["values"], np.float32).reshape(e["shape"]) for e in entries or ()
-    }
-
-
-class ParquetSink:
-    """Result part files in a folder, keyed by input path: rows whose path is already written
-    (by this run or an earlier one) are dropped. Each flush writes one complete part file
-    (temporary name, then renamed), so an interrupted job loses at most the unflushed rows and
-    the folder always reads back."""
-
-    def __init__(
-        self,
-        folder: str | os.PathLike[str],
-        class_names: Sequence[str],
-        with_maps: bool,
-        flush_rows: int = 2048,
-    ) -> None:
-        self.folder = Path(folder)
-        self.folder.mkdir(parents=True, exist_ok=True)
-        self.with_maps = with_maps
-        self.flush_rows = flush_rows
-        self.run = uuid.uuid4().hex[:8]
-        self.parts = 0
-        self.pending: list[pa.Table] = []
-        self.pending_rows = 0
-        self.written: set[str] = set()
-        if any(self.folder.glob(PART_GLOB)):
-            self.written = set(_dataset(self.folder).to_table(columns=["path"])["path"].to_pylist())
-        meta = {"class_names": list(class_names)}
-        self.schema = _schema(with_maps).with_metadata({METADATA_KEY: json.dumps(meta)})
-
-    def add(self, table: pa.Table) -> pa.Table:
-        """Queue the rows of `table` not written yet; returns those new rows."""
-        import pyarrow as pa
-
-        paths = table["path"].to_pylist()
-        keep, seen = [], set()
-        for index, path in enumerate(paths):
-            if path not in self.written and path not in seen:
-                keep.append(index)
-                seen.add(path)
-        if len(keep) < len(paths):
-            log.info("dropped %d rows already written", len(paths) - len(keep))
-        new = table.take(pa.array(keep, pa.int64())).cast(self.schema)
-        self.written |= seen
-        if new.num_rows:
-            self.pending.append(new)
-            self.pending_rows += new.num_rows
-        if self.pending_rows >= self.flush_rows:
-            self.flush()
-        return new
-
-    def flush(self) -> None:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        if not self.pending:
-            return
-        name = f"part-{self.run}-{self.parts:05d}.parquet"
-        temporary = self.folder / f".{name}.partial"
-        pq.write_table(pa.concat_tables(self.pending), temporary)
-        os.replace(temporary, self.folder / name)
-        self.parts += 1
-        self.pending, self.pending_rows = [], 0
-
-
-def _dataset(path: Path):
-    import pyarrow.dataset as ds
-
-    files = sorted(path.glob(PART_GLOB)) if path.is_dir() else [path]
-    if not files:
-        raise ValueError(f"{path.name}: no scan result parts ({PART_GLOB})")
-    return ds.dataset([str(f) for f in files], format="parquet")
-
-
-@dataclass
-class ScanResults:
-    """A Parquet scan result: rows (one per input path, first written wins), the model's class
-    names, and `maps(path)`, which reads that image's maps from disk only when called."""
-
-    path: Path
-    rows: list[ScanRow]
-    class_names: tuple[str, ...]
-    has_maps: bool
-
-    def maps(self, image_path: str | os.PathLike[str]) -> dict[str, np.ndarray]:
-        """{"method@layer": map} saved for one image ({} when none were saved)."""
-        import pyarrow.dataset as ds
-
-        if not self.has_maps:
-            return {}
-        table = _dataset(self.path).to_table(
-            columns=["maps"], filter=ds.field("path") == str(image_path)
-        )
-        return _maps_of(table["maps"][0].as_py()) if table.num_rows else {}
-
-
-def read_scan_results(path: str | os.PathLike[str]) -> ScanResults:
-    """Open a result written by the cluster engine (a folder of parts or one .parquet file);
-    the map column is not read until `maps(path)` asks for one image's."""
-    path = Path(path)
-    dataset = _dataset(path)
-    names = dataset.schema.names
-    missing = sorted(set(_schema(False).names) - set(names))
-    if missing:
-        raise ValueError(f"{path.name}: not a scan result (no {', '.join(missing)})")
-    meta = json.loads((dataset.schema.metadata or {}).get(METADATA_KEY, b"{}"))
-    table = dataset.to_table(columns=[n for n in _schema(False).names])
-    rows, seen = [], set()
-    for row in table_rows(table):
-        if row.path not in seen:
-            seen.add(row.path)
-            rows.append(row)
-    return ScanResults(path, rows, tuple(meta.get("class_names", ())), "maps" in names)
 
 
 def items_table(items: Sequence[LabelledImage]) -> pa.Table:

@@ -17,8 +17,9 @@ pytest.importorskip("ray", reason="the cluster extra (ray[data]) is not installe
 
 from gapviewer.core.capture import CancelToken  # noqa: E402
 from gapviewer.core.data import read_dataset  # noqa: E402
-from gapviewer.core.distributed import ModelSpec, _dataset, ray_scan, read_scan_results  # noqa: E402
+from gapviewer.core.distributed import ModelSpec, ray_scan  # noqa: E402
 from gapviewer.core.scan import scan  # noqa: E402
+from gapviewer.core.scan_results import read_scan_results, written_paths  # noqa: E402
 
 pytestmark = pytest.mark.cluster
 IMAGES = 240
@@ -117,8 +118,7 @@ def test_cancel_resume_and_a_killed_worker_give_the_local_rows_once(tmp_path, ra
     assert second.resumed == len(first.rows)
     assert [row.path for row in second.rows] == [str(item.path) for item in dataset.items]
     assert {row.path: row for row in second.rows} == local
-    written = _dataset(out).to_table(columns=["path"])["path"].to_pylist()
-    assert sorted(written) == sorted(local)  # every image exactly once on disk
+    assert sorted(written_paths(out)) == sorted(local)  # every image exactly once on disk
     broken = next(row for row in second.rows if row.path.endswith("broken.png"))
     assert broken.failed and broken.predicted_index is None
     assert {row.path: row for row in read_scan_results(out).rows} == local

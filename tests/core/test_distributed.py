@@ -14,16 +14,10 @@ pytest.importorskip("pyarrow", reason="the cluster extra (pyarrow) is not instal
 
 from gapviewer.core import distributed  # noqa: E402
 from gapviewer.core.data import LabelledImage, read_dataset  # noqa: E402
-from gapviewer.core.distributed import (  # noqa: E402
-    ModelSpec,
-    ParquetSink,
-    block_tables,
-    read_scan_results,
-    records_table,
-    scan_records,
-)
+from gapviewer.core.distributed import ModelSpec, block_tables, scan_records  # noqa: E402
 from gapviewer.core.model_files import UntrustedFileError  # noqa: E402
 from gapviewer.core.scan import scan_batch  # noqa: E402
+from gapviewer.core.scan_results import ParquetSink, read_scan_results, records_table  # noqa: E402
 
 
 @pytest.fixture
