@@ -97,14 +97,18 @@ def _maps(model: LoadedModel, row: ScanRow, methods: Sequence[str]) -> tuple[Sca
             load_image(row.path), methods=methods, target=row.predicted_index
         )
     except (ImageLoadError, ExplainError, KeyError, ValueError, RuntimeError) as error:
-        return _with_error(row, f"maps: {str(error).strip(chr(39) + chr(34))}"), {}
+        return replace(row, error=f"maps: {str(error).strip(chr(39) + chr(34))}"), {}
     maps = {f"{method}@{layer}": values for (method, layer), values in explanation.maps.items()}
     skipped = "; ".join(f"{m}@{layer} skipped: {why}" for m, layer, why in explanation.skipped)
-    return (_with_error(row, f"maps: {skipped}") if skipped else row), maps
+    return (replace(row, error=f"maps: {skipped}") if skipped else row), maps
 
 
-def _with_error(row: ScanRow, error: str) -> ScanRow:
-    return replace(row, error=error)
+def _alone(model: LoadedModel, item: LabelledImage) -> ScanRow:
+    """One image in a batch of its own; an exception becomes the row's reason."""
+    try:
+        return scan_batch(model, [item])[0]
+    except (RuntimeError, ValueError) as error:
+        return _failed_row(item, f"cannot classify: {str(error).splitlines()[0]}")
 
 
 def scan_records(
@@ -116,14 +120,7 @@ def scan_records(
     try:
         rows = scan_batch(model, items)
     except (RuntimeError, ValueError):
-        if len(items) == 1:
-            raise
-        rows = []
-        for item in items:
-            try:
-                rows.extend(scan_batch(model, [item]))
-            except (RuntimeError, ValueError) as error:
-                rows.append(_failed_row(item, f"cannot classify: {str(error).splitlines()[0]}"))
+        rows = [_alone(model, item) for item in items]
     if not methods:
         return [ScanRecord(row) for row in rows]
     return [
@@ -211,13 +208,15 @@ def default_block_size(count: int, batch_size: int, num_workers: int) -> int:
 
 def connect(address: str | None, num_cpus: int | None, object_store_mb: int = 300) -> None:
     """Join the cluster at `address` ("auto": the one `ray start` runs here), or start a small
-    private one on this machine with `num_cpus` CPUs; nothing when already connected."""
+    private one on this machine with `num_cpus` CPUs; nothing when already connected. A private
+    instance sends Ray no usage statistics unless RAY_USAGE_STATS_ENABLED says otherwise."""
     ray = _ray()
     if ray.is_initialized():
         return
     if address:
         ray.init(address=address, log_to_driver=False)
     else:
+        os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
         ray.init(
             num_cpus=num_cpus,
             object_store_memory=object_store_mb * 2**20,

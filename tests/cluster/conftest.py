@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 
@@ -17,6 +19,8 @@ def ray_cluster():
     """(cluster, worker node) with the driver connected; shut down after the module."""
     ray = pytest.importorskip("ray", reason="the cluster extra (ray[data]) is not installed")
     from ray.cluster_utils import Cluster
+
+    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
 
     store = 100 * 2**20
     cluster = Cluster(

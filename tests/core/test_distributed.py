@@ -74,6 +74,8 @@ def test_a_batch_that_raises_fails_only_its_own_image(tiny2d, dataset, monkeypat
     assert rows[:3] + rows[4:] == [
         scan_batch(tiny2d, [item])[0] for item in items if item is not poison
     ]
+    (alone,) = scan_records(tiny2d, [poison])  # a batch of one fails as a row too
+    assert alone.row == rows[3]
 
 
 def test_parts_are_keyed_by_path_and_read_back_exactly(tmp_path, tiny2d, dataset):
