@@ -1,0 +1,832 @@
+"""Signals & spectra workspace: 1-D signals (WAV, CSV, NPY) and multi-channel images (TIFF, NPY)
+explained by their own model, in a panel of the main window.
+
+The workspace keeps its own model (a gapviewer .safetensors file of a 1-D or multi-channel model,
+or a trusted `package.module:Class` plus weights) apart from the photo model of the main view. All
+core work (torch import, model loading, decoding, explaining, per-channel contributions) runs on
+one worker thread of its own (`jobs.JobThread` "gapviewer-signals"), started on first use: the
+engine's model thread keeps owning the photo model, and its job channels (what-if, inspect,
+scan) are not disturbed. Newest request wins per slot; results carry a generation number and
+stale ones are dropped. The view widgets (`SignalView`, `ChannelPicker`) import core modules that
+import torch, so they are built only after the worker has imported it: the window still shows
+before torch is loaded.
+
+    workspace = install_signal_workspace(window)   # panel + File-menu action + shutdown on close
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QObject, Qt, QUrl, Signal
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSlider,
+    QSpinBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .jobs import JobThread
+
+log = logging.getLogger(__name__)
+
+PANEL_TITLE = "Signals & spectra"
+OPEN_ACTION = "Open signal or spectral image…"
+AUDIO_SUFFIXES = frozenset({".wav", ".flac"})
+IMAGE_SUFFIXES = frozenset({".tif", ".tiff"})
+FILE_FILTER = (
+    "Signals and spectral images (*.wav *.flac *.csv *.tsv *.txt *.npy *.tif *.tiff);;"
+    "All files (*)"
+)
+TOP1 = "top-1"
+
+
+def multimedia_unavailable() -> str | None:
+    """Why audio playback is impossible (Qt Multimedia missing or unloadable), or None."""
+    try:
+        from PySide6 import QtMultimedia  # noqa: F401
+    except ImportError as error:
+        return f"Audio playback needs Qt Multimedia (pip install PySide6-Addons): {error}"
+    return None
+
+
+# requests and results (plain data crossing the thread boundary) ------------------------------
+@dataclass(frozen=True)
+class ModelChoice:
+    """A gapviewer .safetensors file (`path`), or a trusted architecture `arch` + `weights`."""
+
+    path: str | None = None
+    arch: str | None = None
+    weights: str | None = None
+    trust: bool = False
+    input_size: tuple[int, ...] = ()
+    in_channels: int = 1
+    sample_rate: float | None = None
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        if self.path:
+            return Path(self.path).name
+        return f"{self.arch} + {Path(self.weights or '').name}"
+
+
+@dataclass(frozen=True)
+class MethodChoice:
+    id: str
+    name: str
+    summary: str
+    signed: bool
+    layers: tuple[str, ...]  # where it applies; the default layer first
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    model_id: int
+    kind: str  # "signal" or "channels"
+    label: str
+    class_names: tuple[str, ...]
+    in_channels: int
+    methods: tuple[MethodChoice, ...]
+    skipped: tuple[tuple[str, str], ...]  # (method id, why it does not apply)
+
+
+@dataclass(frozen=True)
+class DecodedInput:
+    path: str
+    kind: str  # "signal" or "channels"
+    item: Any  # core LoadedSignal or ChannelImage (read-only arrays)
+    data: np.ndarray  # (C, T) or (C, H, W)
+    sample_rate: float | None
+    channel_names: tuple[str, ...]
+
+    @property
+    def playable(self) -> bool:
+        return self.kind == "signal" and Path(self.path).suffix.lower() in AUDIO_SUFFIXES
+
+
+@dataclass(frozen=True)
+class ExplainRequest:
+    generation: int
+    model_id: int
+    item: Any
+    method: str
+    layer: str
+    target: int | None
+
+
+@dataclass(frozen=True)
+class ExplainOutcome:
+    generation: int
+    method: str
+    layer: str
+    values: np.ndarray | None
+    reason: str | None
+    predictions: tuple[tuple[int, str, float], ...]
+    target: int | str
+    signed: bool
+    channel_values: np.ndarray | None  # per input channel: gradient x input (images)
+
+
+def _one_line(error: BaseException) -> str:
+    text = str(error).strip().strip("'\"") or type(error).__name__
+    return " ".join(text.split())
+
+
+# the worker side: everything here runs on the workspace's thread -----------------------------
+class _Backend(QObject):
+    """Owns the signal model and its explainer; used only from the worker thread. Reports by
+    queued signals (kind, generation, payload)."""
+
+    finished = Signal(str, int, object)
+    failed = Signal(str, int, str)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.model: Any = None
+        self.explainer: Any = None
+        self.model_id = 0
+
+    def run(self, kind: str, generation: int, job: Callable[[], Any]) -> None:
+        try:
+            result = job()
+        except Exception as error:  # reported as one line in the panel; the worker goes on
+            log.debug("signal workspace job %s failed", kind, exc_info=True)
+            self.failed.emit(kind, generation, _one_line(error))
+            return
+        self.finished.emit(kind, generation, result)
+
+    def load(self, choice: ModelChoice) -> ModelInfo:
+        from ..core.explain import Explainer
+        from ..core.methods import METHODS
+        from ..core.models import load_model
+        from ..core.multichannel import ChannelPreprocessing
+        from ..core.signal_models import load_user_model
+        from ..core.signals import SignalPreprocessing
+
+        if choice.path:
+            model = load_model(choice.path)
+        else:
+            model = load_user_model(
+                choice.arch or "", choice.weights or "", trust=choice.trust,
+                input_size=choice.input_size, in_channels=choice.in_channels,
+                options=choice.options, sample_rate=choice.sample_rate,
+            )
+        if isinstance(model.preprocessing, SignalPreprocessing):
+            kind = "signal"
+        elif isinstance(model.preprocessing, ChannelPreprocessing):
+            kind = "channels"
+        else:
+            raise ValueError(
+                f"{choice.label}: this model reads photos; open it in the Model panel instead"
+            )
+        explainer = Explainer(model)
+        grids = [info.name for info in model.layers if info.has_grid]
+        methods, skipped = [], []
+        for method in METHODS.values():
+            _, why = explainer.plan([method.id], None)
+            if why:
+                skipped.append((method.id, why[0][2]))
+                continue
+            default = explainer.default_layer(method)
+            others = [n for n in ("input", "model", *grids) if n != default]
+            todo, _ = explainer.plan([method.id], others)
+            layers = (default, *(layer for _, layer in todo))
+            methods.append(
+                MethodChoice(method.id, method.name, method.summary, method.signed, layers)
+            )
+        self.model, self.explainer = model, explainer
+        self.model_id += 1
+        return ModelInfo(
+            self.model_id, kind, f"{model.architecture} ({model.source})",
+            tuple(model.class_names), model.in_channels, tuple(methods), tuple(skipped),
+        )
+
+    def decode(self, path: str, kind: str | None) -> DecodedInput:
+        from ..core.multichannel import load_channel_image
+        from ..core.signals import load_signal
+
+        kind = kind or _guess_kind(path)
+        if kind == "channels":
+            item = load_channel_image(path)
+            return DecodedInput(path, kind, item, item.data, None, item.channel_names)
+        if Path(path).suffix.lower() in IMAGE_SUFFIXES:
+            raise ValueError(f"{Path(path).name}: a multi-channel image; the model reads signals")
+        item = load_signal(path)
+        return DecodedInput(path, kind, item, item.data, item.sample_rate, item.channel_names)
+
+    def explain(self, request: ExplainRequest, cancel: _Cancel) -> ExplainOutcome | None:
+        """The map (None when the model changed or the request was cancelled)."""
+        from ..core.capture import Cancelled
+
+        try:
+            return self._explain(request, cancel.core_token())
+        except Cancelled:
+            return None
+
+    def _explain(self, request: ExplainRequest, cancel: Any) -> ExplainOutcome | None:
+        from ..core.channel_contrib import channel_contributions
+        from ..core.methods import get_method
+        from ..core.multichannel import ChannelImage
+
+        if request.model_id != self.model_id or self.explainer is None:
+            return None
+        result = self.explainer.explain(
+            request.item, methods=[request.method], layers=[request.layer],
+            target=request.target, cancel=cancel,
+        )
+        key = (request.method, request.layer)
+        reasons = {(m, layer): why for m, layer, why in result.skipped}
+        channel_values = None
+        if isinstance(request.item, ChannelImage) and isinstance(result.target, int):
+            channel_values = channel_contributions(self.model, request.item, result.target).values
+        return ExplainOutcome(
+            request.generation, request.method, request.layer, result.maps.get(key),
+            reasons.get(key), tuple(result.predictions), result.target,
+            get_method(request.method).signed, channel_values,
+        )
+
+
+def _guess_kind(path: str) -> str:
+    """"channels" for TIFF and 3-D NPY files, else "signal" (before any model says so)."""
+    suffix = Path(path).suffix.lower()
+    if suffix in IMAGE_SUFFIXES:
+        return "channels"
+    if suffix == ".npy":
+        try:
+            return "channels" if np.load(path, mmap_mode="r").ndim == 3 else "signal"
+        except (OSError, ValueError):  # load_signal gives the one-line reason
+            return "signal"
+    return "signal"
+
+
+# the architecture dialog ---------------------------------------------------------------------
+class ArchitectureDialog(QDialog):
+    """`package.module:Class` + weights + input size; loading needs the explicit trust box."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Load a trusted architecture")
+        self.arch = QLineEdit()
+        self.arch.setPlaceholderText("package.module:Class")
+        self.options = QLineEdit()
+        self.options.setPlaceholderText("constructor arguments, e.g. num_classes=4, widths=[8,16]")
+        self.weights = QLineEdit()
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._browse)
+        weights_row = QHBoxLayout()
+        weights_row.addWidget(self.weights, 1)
+        weights_row.addWidget(browse)
+        self.input_size = QLineEdit()
+        self.input_size.setPlaceholderText("L (signals) or H W (images)")
+        self.in_channels = QSpinBox()
+        self.in_channels.setRange(1, 4096)
+        self.sample_rate = QLineEdit()
+        self.sample_rate.setPlaceholderText("Hz (audio models; empty for spectra)")
+        self.trust = QCheckBox("I trust this code: importing the module runs it")
+        form = QFormLayout(self)
+        form.addRow("Architecture", self.arch)
+        form.addRow("Options", self.options)
+        form.addRow("Weights", weights_row)
+        form.addRow("Input size", self.input_size)
+        form.addRow("Input channels", self.in_channels)
+        form.addRow("Sample rate", self.sample_rate)
+        form.addRow(self.trust)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        form.addRow(self.buttons)
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Weights", "", "Weights (*.safetensors *.pt *.pth);;All files (*)"
+        )
+        if path:
+            self.weights.setText(path)
+
+    def choice(self) -> ModelChoice:
+        """The entered model; ValueError (one line) when a field cannot be read."""
+        import json
+
+        options: dict[str, Any] = {}
+        for item in filter(None, (p.strip() for p in _split_options(self.options.text()))):
+            name, _, value = item.partition("=")
+            try:
+                options[name.strip()] = json.loads(value)
+            except json.JSONDecodeError:
+                options[name.strip()] = value.strip()
+        try:
+            size = tuple(int(n) for n in self.input_size.text().replace(",", " ").split())
+            rate = float(self.sample_rate.text()) if self.sample_rate.text().strip() else None
+        except ValueError as error:
+            raise ValueError(f"input size and sample rate must be numbers ({error})") from error
+        if len(size) not in (1, 2):
+            raise ValueError("the input size is L (signals) or H W (images)")
+        return ModelChoice(
+            arch=self.arch.text().strip(), weights=self.weights.text().strip(),
+            trust=self.trust.isChecked(), input_size=size, in_channels=self.in_channels.value(),
+            sample_rate=rate, options=options,
+        )
+
+
+def _split_options(text: str) -> list[str]:
+    """Split "a=1, b=[2, 3]" at the commas outside brackets."""
+    parts, depth, current = [], 0, ""
+    for char in text:
+        if char in "[{(":
+            depth += 1
+        elif char in "]})":
+            depth -= 1
+        if char == "," and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += char
+    return [*parts, current]
+
+
+# the panel -----------------------------------------------------------------------------------
+class SignalWorkspace(QWidget):
+    """The "Signals & spectra" panel: model, input file, method, layer and class choice; the
+    signal with its map (SignalView) or the false-colour image with the map overlaid, channel
+    picker and per-channel bars; audio playback with a moving cursor when Qt Multimedia loads."""
+
+    modelReady = Signal(object)  # ModelInfo
+    inputShown = Signal(object)  # DecodedInput
+    mapShown = Signal(object)  # ExplainOutcome
+    failed = Signal(str)  # the one-line message shown
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAcceptDrops(True)
+        self.model: ModelInfo | None = None
+        self.input: DecodedInput | None = None
+        self.outcome: ExplainOutcome | None = None
+        self.signal_view: Any = None
+        self.picker: Any = None
+        self.bars: Any = None
+        self._thread: JobThread | None = None
+        self._backend = _Backend()
+        self._backend.finished.connect(self._finished)
+        self._backend.failed.connect(self._failed)
+        self._generation = {"load": 0, "open": 0, "explain": 0}
+        self._cancel: _Cancel | None = None
+        self._pending: set[str] = set()
+        self._updating = False
+        self._player: Any = None
+        self._build()
+
+    # construction ----------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.model_label = QLabel("No model: choose a gapviewer .safetensors file")
+        self.model_label.setWordWrap(True)
+        model_file = QPushButton("Model file…")
+        model_file.setToolTip("A 1-D or multi-channel model saved by gapviewer (.safetensors)")
+        model_file.clicked.connect(self._model_file_dialog)
+        architecture = QPushButton("Architecture…")
+        architecture.setToolTip("Your own nn.Module class (package.module:Class) and weights")
+        architecture.clicked.connect(self._architecture_dialog)
+        open_button = QPushButton("Open…")
+        open_button.clicked.connect(self.open_dialog)
+        self.files = QComboBox()
+        self.files.setToolTip("Opened files (drop more here)")
+        self.files.activated.connect(lambda index: self.open_path(self.files.itemText(index)))
+        top = QHBoxLayout()
+        top.addWidget(model_file)
+        top.addWidget(architecture)
+        top.addWidget(self.model_label, 1)
+        top.addWidget(open_button)
+        top.addWidget(self.files, 1)
+
+        self.methods = QComboBox()
+        self.methods.currentIndexChanged.connect(self._method_changed)
+        self.layers = QComboBox()
+        self.layers.currentIndexChanged.connect(lambda _index: self.request_explain())
+        self.targets = QComboBox()
+        self.targets.currentIndexChanged.connect(lambda _index: self.request_explain())
+        self.play_button = QPushButton("Play")
+        self.play_button.clicked.connect(self.toggle_playback)
+        self.playback_note = QLabel("no playback")
+        self.playback_note.setEnabled(False)
+        self.playback_reason = multimedia_unavailable()
+        self.play_button.setVisible(False)
+        self.playback_note.setVisible(self.playback_reason is not None)
+        self.playback_note.setToolTip(self.playback_reason or "")
+        choices = QHBoxLayout()
+        for label, box in (("Method", self.methods), ("Layer", self.layers),
+                           ("Class", self.targets)):
+            choices.addWidget(QLabel(label))
+            choices.addWidget(box, 1)
+        choices.addWidget(self.play_button)
+        choices.addWidget(self.playback_note)
+
+        self.predictions = QLabel(" ")
+        self.message = QLabel(" ")
+        self.message.setObjectName("signal-workspace-message")
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.pages = QStackedWidget()
+        hint = QLabel(
+            "Open or drop a signal (WAV, CSV, NPY) or a multi-channel image (TIFF, NPY).\n"
+            "Choose its model first: a gapviewer .safetensors file, or your own architecture."
+        )
+        hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.pages.addWidget(hint)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addLayout(top)
+        layout.addLayout(choices)
+        layout.addWidget(self.predictions)
+        layout.addWidget(self.message)
+        layout.addWidget(self.pages, 1)
+
+    def _build_views(self) -> None:
+        """The plot widgets, built once the worker has imported torch (their modules need it)."""
+        if self.signal_view is not None:
+            return
+        import pyqtgraph as pg
+
+        from .channel_picker import ChannelContributionBars, ChannelPicker
+        from .signal_view import SignalView
+
+        self.signal_view = SignalView()
+        self.pages.addWidget(self.signal_view)
+        self.picker = ChannelPicker()
+        self.picker.compositionChanged.connect(self._show_composite)
+        self.image_plot = pg.PlotWidget()
+        self.image_plot.setAspectLocked(True)
+        self.image_plot.invertY(True)
+        self.image_item = pg.ImageItem(axisOrder="row-major")
+        self.overlay_item = pg.ImageItem(axisOrder="row-major")
+        self.overlay_item.setZValue(10)
+        self.image_plot.addItem(self.image_item)
+        self.image_plot.addItem(self.overlay_item)
+        self.image_transmittance = QSlider(Qt.Orientation.Horizontal)
+        self.image_transmittance.setRange(0, 100)
+        self.image_transmittance.setValue(50)
+        self.image_transmittance.valueChanged.connect(self._image_transmittance_changed)
+        self.bars = ChannelContributionBars()
+        centre = QWidget()
+        centre_layout = QVBoxLayout(centre)
+        centre_layout.setContentsMargins(0, 0, 0, 0)
+        slider_row = QHBoxLayout()
+        slider_row.addWidget(QLabel("Transmittance"))
+        slider_row.addWidget(self.image_transmittance, 1)
+        centre_layout.addLayout(slider_row)
+        centre_layout.addWidget(self.image_plot, 1)
+        image_page = QWidget()
+        image_layout = QHBoxLayout(image_page)
+        image_layout.setContentsMargins(0, 0, 0, 0)
+        image_layout.addWidget(self.picker)
+        image_layout.addWidget(centre, 3)
+        image_layout.addWidget(self.bars, 2)
+        self.image_page = image_page
+        self.pages.addWidget(image_page)
+        self._image_transmittance_changed(self.image_transmittance.value())
+
+    # worker ----------------------------------------------------------------------------------
+    def _submit(self, kind: str, job: Callable[[], Any]) -> int:
+        if self._thread is None:
+            self._thread = JobThread("gapviewer-signals", ("load", "open", "explain"))
+            self._thread.start()
+        self._generation[kind] += 1
+        generation = self._generation[kind]
+        self._thread.put(kind, lambda: self._backend.run(kind, generation, job))
+        return generation
+
+    def shutdown(self) -> None:
+        """Stop playback, cancel the running explanation and join the worker thread."""
+        if self._player is not None:
+            self._player.stop()
+        if self._cancel is not None:
+            self._cancel.cancel()
+        if self._thread is not None:
+            self._thread.stop()
+            self._thread = None
+
+    @property
+    def busy(self) -> bool:
+        """True while a request has not been answered yet."""
+        return bool(self._pending)
+
+    def _finished(self, kind: str, generation: int, result: Any) -> None:
+        if generation != self._generation[kind]:
+            return
+        self._pending = self._pending - {kind}
+        if result is None:
+            return
+        {"load": self._model_loaded, "open": self._decoded, "explain": self._explained}[kind](
+            result
+        )
+
+    def _failed(self, kind: str, generation: int, message: str) -> None:
+        if generation != self._generation[kind]:
+            return
+        self._pending = self._pending - {kind}
+        if kind == "open" and self.input is not None:  # the list shows what is shown
+            self.files.setCurrentIndex(self.files.findText(self.input.path))
+        self.show_error(message)
+
+    def show_error(self, message: str) -> None:
+        """One line in the panel (the rest of the panel keeps its state)."""
+        line = " ".join(message.split())
+        self.message.setText(line)
+        self.message.setStyleSheet("color: #ff6b6b;")
+        self.message.setToolTip(line)
+        self.failed.emit(line)
+
+    def _status(self, text: str) -> None:
+        self.message.setStyleSheet("color: palette(mid);")
+        self.message.setText(text or " ")
+        self.message.setToolTip("")
+
+    # model -----------------------------------------------------------------------------------
+    def load_model(self, choice: ModelChoice) -> None:
+        """Load `choice` in the worker; on failure the previous model stays."""
+        self._pending = self._pending | {"load"}
+        self._status(f"Loading {choice.label}…")
+        self._submit("load", lambda: self._backend.load(choice))
+
+    def _model_file_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Signal or multi-channel model", "", "gapviewer models (*.safetensors)"
+        )
+        if path:
+            self.load_model(ModelChoice(path=path))
+
+    def _architecture_dialog(self) -> None:
+        dialog = ArchitectureDialog(self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        try:
+            choice = dialog.choice()
+        except ValueError as error:
+            self.show_error(_one_line(error))
+            return
+        self.load_model(choice)
+
+    def _model_loaded(self, info: ModelInfo) -> None:
+        self._build_views()
+        self.model = info
+        self.model_label.setText(info.label)
+        self.model_label.setToolTip(
+            "\n".join(f"{method}: {why}" for method, why in info.skipped) or "every method applies"
+        )
+        self._updating = True
+        self.methods.clear()
+        for method in info.methods:
+            self.methods.addItem(method.name, method.id)
+            self.methods.setItemData(self.methods.count() - 1, method.summary,
+                                     Qt.ItemDataRole.ToolTipRole)
+        for method_id, why in info.skipped:
+            self.methods.addItem(f"{method_id} (does not apply)", method_id)
+            index = self.methods.count() - 1
+            self.methods.model().item(index).setEnabled(False)
+            self.methods.setItemData(index, why, Qt.ItemDataRole.ToolTipRole)
+        self.targets.clear()
+        self.targets.addItem(TOP1, None)
+        for index, name in enumerate(info.class_names):
+            self.targets.addItem(name, index)
+        self._updating = False
+        self._fill_layers()
+        self._status("")
+        self.modelReady.emit(info)
+        if self.input is not None:
+            self.open_path(self.input.path)
+
+    def _method_changed(self) -> None:
+        if self._updating:
+            return
+        self._fill_layers()
+        self.request_explain()
+
+    def _fill_layers(self) -> None:
+        method = self._method()
+        self._updating = True
+        self.layers.clear()
+        for layer in method.layers if method else ():
+            self.layers.addItem(layer)
+        self._updating = False
+
+    def _method(self) -> MethodChoice | None:
+        if self.model is None:
+            return None
+        wanted = self.methods.currentData()
+        return next((m for m in self.model.methods if m.id == wanted), None)
+
+    # inputs ----------------------------------------------------------------------------------
+    def open_dialog(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, OPEN_ACTION.rstrip("…"), "", FILE_FILTER)
+        if paths:
+            self.open_paths(paths)
+
+    def open_paths(self, paths: Sequence[str]) -> None:
+        """Add files to the list and show the first."""
+        for path in paths:
+            if self.files.findText(path) < 0:
+                self.files.addItem(path)
+        if paths:
+            self.files.setCurrentIndex(self.files.findText(paths[0]))
+            self.open_path(paths[0])
+
+    def open_path(self, path: str) -> None:
+        """Decode `path` in the worker (as the model's kind of input, once one is loaded)."""
+        kind = self.model.kind if self.model else None
+        self._pending = self._pending | {"open"}
+        self._status(f"Opening {Path(path).name}…")
+        self._submit("open", lambda: self._backend.decode(path, kind))
+
+    def _decoded(self, decoded: DecodedInput) -> None:
+        self._build_views()
+        self._stop_playback()
+        self.input = decoded
+        self.outcome = None
+        if decoded.kind == "signal":
+            self.signal_view.set_signal(decoded.data, decoded.sample_rate, decoded.channel_names)
+            self.pages.setCurrentWidget(self.signal_view)
+            if not decoded.sample_rate:
+                self.signal_view.set_mode("lines")
+        else:
+            self.picker.set_image(decoded.data, decoded.channel_names)
+            self.overlay_item.clear()
+            self.bars.set_contributions(np.zeros(len(decoded.channel_names)),
+                                        decoded.channel_names)
+            self.pages.setCurrentWidget(self.image_page)
+            self._show_composite()
+            self.image_plot.autoRange()
+        self.play_button.setVisible(self.playback_reason is None and decoded.playable)
+        self._status("")
+        self.inputShown.emit(decoded)
+        self.request_explain()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt override)
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 (Qt override)
+        paths = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.open_paths(paths)
+
+    # explaining ------------------------------------------------------------------------------
+    def request_explain(self) -> None:
+        """Explain the shown input with the chosen method, layer and class (newest wins)."""
+        if self._updating or self.model is None or self.input is None:
+            return
+        if self.input.kind != self.model.kind or self.layers.currentIndex() < 0:
+            return
+        if self._cancel is not None:
+            self._cancel.cancel()
+        token = _Cancel()
+        self._cancel = token
+        request = ExplainRequest(
+            self._generation["explain"] + 1, self.model.model_id, self.input.item,
+            self.methods.currentData(), self.layers.currentText(), self.targets.currentData(),
+        )
+        self._pending = self._pending | {"explain"}
+        self._status(f"Computing {request.method} at {request.layer}…")
+        self._submit("explain", lambda: self._backend.explain(request, token))
+
+    def _explained(self, outcome: ExplainOutcome) -> None:
+        from ..core import render
+
+        self.outcome = outcome
+        top = ", ".join(f"{name} {probability:.1%}" for _, name, probability
+                        in outcome.predictions[:3])
+        self.predictions.setText(f"{top}   (map for {outcome.target})")
+        if outcome.values is None:
+            self.show_error(f"{outcome.method} at {outcome.layer}: {outcome.reason}")
+            return
+        mode = render.display_normalisation(outcome.values, outcome.signed)
+        colormap = render.DIVERGING_COLORMAP if mode == "signed" else render.DEFAULT_COLORMAP
+        if self.input is not None and self.input.kind == "signal":
+            self.signal_view.set_map(outcome.values, colormap, mode)
+        else:
+            self._show_overlay(outcome.values, colormap, mode)
+            if outcome.channel_values is not None and self.input is not None:
+                self.bars.set_contributions(
+                    outcome.channel_values, self.input.channel_names,
+                    f"Per channel, class {outcome.target}: gradient x input",
+                )
+        self._status("")
+        self.mapShown.emit(outcome)
+
+    # multi-channel display -------------------------------------------------------------------
+    def _show_composite(self) -> None:
+        if self.picker.data is not None:
+            self.image_item.setImage(self.picker.composite(), levels=(0, 255))
+
+    def _show_overlay(self, values: np.ndarray, colormap: str, mode: str) -> None:
+        from ..core import render
+
+        if values.ndim != 2 or self.input is None:
+            self.overlay_item.clear()
+            self.show_error(f"a map of shape {values.shape} cannot overlay an image")
+            return
+        height, width = self.input.data.shape[1:]
+        scaled = render.normalise([values], mode)[0].values
+        colours = render.apply_colormap(render.upsample(scaled, (height, width)), colormap)
+        self.overlay_item.setImage(colours, levels=(0, 255))
+
+    def _image_transmittance_changed(self, value: int) -> None:
+        from ..core.render import transmittance_to_alpha
+
+        self.overlay_item.setOpacity(transmittance_to_alpha(value / 100))
+
+    # playback --------------------------------------------------------------------------------
+    def toggle_playback(self) -> None:
+        """Play the shown audio file from the start (or stop it), moving the view's cursor."""
+        if self.playback_reason is not None or self.input is None or not self.input.playable:
+            return
+        from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
+
+        if self._player is None:
+            self._player = QMediaPlayer(self)
+            self._audio = QAudioOutput(self)
+            self._player.setAudioOutput(self._audio)
+            self._player.positionChanged.connect(
+                lambda ms: self.signal_view.set_cursor(ms / 1000)
+            )
+            self._player.playbackStateChanged.connect(self._playback_state)
+            self._player.errorOccurred.connect(
+                lambda _error, text: self.show_error(f"playback: {text}")
+            )
+        if self._player.playbackState() == QMediaPlayer.PlaybackState.PlayingState:
+            self._stop_playback()
+            return
+        self._player.setSource(QUrl.fromLocalFile(self.input.path))
+        self._player.play()
+
+    def _playback_state(self, state: Any) -> None:
+        from PySide6.QtMultimedia import QMediaPlayer
+
+        playing = state == QMediaPlayer.PlaybackState.PlayingState
+        self.play_button.setText("Stop" if playing else "Play")
+        if not playing and self.signal_view is not None:
+            self.signal_view.set_cursor(None)
+
+    def _stop_playback(self) -> None:
+        if self._player is not None:
+            self._player.stop()
+
+
+class _Cancel:
+    """A cancel flag the GUI can set before torch is imported; the worker turns it into a core
+    CancelToken that it mirrors."""
+
+    def __init__(self) -> None:
+        from threading import Event
+
+        self._event = Event()
+        self._core: Any = None
+
+    def cancel(self) -> None:
+        self._event.set()
+        if self._core is not None:
+            self._core.cancel()
+
+    def core_token(self) -> Any:
+        if self._core is None:
+            from ..core.capture import CancelToken
+
+            self._core = CancelToken()
+        if self._event.is_set():
+            self._core.cancel()
+        return self._core
+
+
+def install_signal_workspace(window: Any) -> SignalWorkspace:
+    """Add the panel (tabbed below the view, hidden until used) and the File-menu action to a
+    `MainWindow`; the worker is joined when the window closes."""
+    workspace = SignalWorkspace()
+    dock = window.add_panel(PANEL_TITLE, workspace, Qt.DockWidgetArea.BottomDockWidgetArea)
+    dock.hide()
+
+    def open_signals() -> None:
+        dock.show()
+        dock.raise_()
+        workspace.open_dialog()
+
+    window.add_action("File", OPEN_ACTION, open_signals)
+    window.closed.connect(workspace.shutdown)
+    workspace.dock = dock
+    return workspace

@@ -1,0 +1,245 @@
+"""The Signals & spectra workspace: tiny seeded 1-D and 6-channel models saved as gapviewer
+.safetensors files, signal and multi-channel files opened through the worker thread."""
+
+from __future__ import annotations
+
+import json
+import wave
+
+import numpy as np
+import pytest
+import torch
+from safetensors.torch import save_file
+from viewer_helpers import WAIT_MS
+
+from gapviewer.app import signal_workspace
+from gapviewer.app.signal_workspace import ModelChoice, SignalWorkspace
+from gapviewer.core import render
+from gapviewer.core.models import load_model
+from gapviewer.core.signal_models import GapCnn1d, signal_metadata
+from gapviewer.core.small_cnn import SmallGapCNN
+
+LENGTH = 64  # gap-cnn1d with widths (4, 8): pre-GAP `features` has LENGTH / 2 regions
+CLASSES = ["low", "high", "noise"]
+
+
+def _seeded(module: torch.nn.Module) -> torch.nn.Module:
+    torch.manual_seed(0)
+    for parameter in module.parameters():
+        torch.nn.init.normal_(parameter, std=0.5)
+    return module.eval()
+
+
+@pytest.fixture
+def signal_model(tmp_path) -> str:
+    module = _seeded(GapCnn1d(3, in_channels=1, widths=(4, 8)))
+    path = tmp_path / "signal.safetensors"
+    metadata = signal_metadata(CLASSES, LENGTH, options={"widths": [4, 8]})
+    save_file(module.state_dict(), str(path), metadata=metadata)
+    return str(path)
+
+
+@pytest.fixture
+def channel_model(tmp_path) -> str:
+    module = _seeded(SmallGapCNN(3, in_channels=6, width=4))
+    info = {
+        "architecture": "small-gap-cnn", "num_classes": 3, "class_names": CLASSES,
+        "input_size": [32, 32], "in_channels": 6, "mean": [0.0], "std": [1.0],
+        "options": {"in_channels": 6, "width": 4},
+    }
+    path = tmp_path / "bands.safetensors"
+    save_file(module.state_dict(), str(path), metadata={"gapviewer": json.dumps(info)})
+    return str(path)
+
+
+@pytest.fixture
+def workspace(qtbot):
+    widget = SignalWorkspace()
+    qtbot.addWidget(widget)
+    widget.resize(1000, 600)
+    widget.show()
+    yield widget
+    widget.shutdown()
+
+
+def _settle(qtbot, widget: SignalWorkspace) -> None:
+    qtbot.waitUntil(lambda: not widget.busy, timeout=WAIT_MS)
+
+
+def _load(qtbot, widget: SignalWorkspace, path: str) -> None:
+    widget.load_model(ModelChoice(path=path))
+    _settle(qtbot, widget)
+    assert widget.model is not None, widget.message.text()
+
+
+def _spectrum_csv(tmp_path, name: str = "spectrum.csv") -> str:
+    x = np.linspace(0, 1, 200)
+    values = np.exp(-((x - 0.3) ** 2) / 0.002) + 0.1 * np.sin(40 * x)
+    path = tmp_path / name
+    np.savetxt(path, values[None], delimiter=",")
+    return str(path)
+
+
+def test_signal_file_shows_the_map_with_its_regions(qtbot, workspace, signal_model, tmp_path):
+    _load(qtbot, workspace, signal_model)
+    assert workspace.model.kind == "signal"
+    assert workspace.methods.currentData() == "grad-cam"  # the registry's first that applies
+    workspace.methods.setCurrentIndex(workspace.methods.findData("gap-direction"))
+    _settle(qtbot, workspace)
+    csv = _spectrum_csv(tmp_path)
+    with qtbot.waitSignal(workspace.mapShown, timeout=WAIT_MS) as shown:
+        workspace.open_paths([csv])
+    outcome = shown.args[0]
+    view = workspace.signal_view
+    assert workspace.pages.currentWidget() is view
+    assert (outcome.method, outcome.layer) == ("gap-direction", "features")
+    # the n1 x 1 grid: LENGTH / 2 regions at the pre-GAP layer, one boundary more than regions
+    assert view.values.shape == (LENGTH // 2,)
+    assert len(view.boundaries) == LENGTH // 2 + 1
+    assert view.data.shape == (1, 200)
+    reference = load_model(signal_model)
+    from gapviewer.core.explain import Explainer
+    from gapviewer.core.signals import load_signal
+
+    expected = Explainer(reference).explain(load_signal(csv), methods=["gap-direction"])
+    np.testing.assert_allclose(view.values, expected.maps[("gap-direction", "features")],
+                               rtol=1e-5, atol=1e-6)
+    assert workspace.predictions.text().startswith(expected.predictions[0][1])
+
+
+def test_methods_are_restricted_to_the_model_and_layers_follow(qtbot, workspace, signal_model):
+    _load(qtbot, workspace, signal_model)
+    index = workspace.methods.findData("gcm")
+    assert index >= 0 and not workspace.methods.model().item(index).isEnabled()
+    assert "not one" in workspace.methods.itemData(index, 3)  # ToolTipRole: the plan's reason
+    workspace.methods.setCurrentIndex(workspace.methods.findData("occlusion"))
+    assert workspace.layers.itemText(0) == "input"
+    workspace.methods.setCurrentIndex(workspace.methods.findData("grad-cam"))
+    layers = [workspace.layers.itemText(i) for i in range(workspace.layers.count())]
+    assert layers[0] == "features" and "features.0" in layers and "input" not in layers
+    _settle(qtbot, workspace)
+
+
+def test_transmittance_changes_only_the_band(qtbot, workspace, signal_model, tmp_path):
+    _load(qtbot, workspace, signal_model)
+    with qtbot.waitSignal(workspace.mapShown, timeout=WAIT_MS):
+        workspace.open_paths([_spectrum_csv(tmp_path)])
+    view = workspace.signal_view
+    band = view.band.image.copy()
+    curve = view.map_curve.getData()[1].copy()
+    lines = [c.getData()[1].copy() for c in view.curves]
+    view.transmittance_slider.setValue(80)
+    assert view.band.opacity() == pytest.approx(0.2)
+    np.testing.assert_array_equal(view.band.image, band)
+    np.testing.assert_array_equal(view.map_curve.getData()[1], curve)
+    for item, before in zip(view.curves, lines, strict=True):
+        assert item.opacity() == 1.0
+        np.testing.assert_array_equal(item.getData()[1], before)
+    assert view.map_curve.opacity() == 1.0
+
+
+def test_bad_file_gives_one_line_and_nothing_else_breaks(qtbot, workspace, signal_model, tmp_path):
+    _load(qtbot, workspace, signal_model)
+    good = _spectrum_csv(tmp_path)
+    with qtbot.waitSignal(workspace.mapShown, timeout=WAIT_MS):
+        workspace.open_paths([good])
+    values = workspace.signal_view.values.copy()
+    broken = tmp_path / "broken.csv"
+    broken.write_text("1,2\n3\n")
+    with qtbot.waitSignal(workspace.failed, timeout=WAIT_MS) as failed:
+        workspace.open_paths([str(broken)])
+    message = failed.args[0]
+    assert message.startswith("broken.csv: wrong shape") and "\n" not in message
+    assert workspace.message.text() == message
+    assert workspace.input.path == good  # the shown signal and its map stay
+    assert workspace.files.currentText() == good
+    np.testing.assert_array_equal(workspace.signal_view.values, values)
+    with qtbot.waitSignal(workspace.failed, timeout=WAIT_MS) as failed:
+        workspace.load_model(ModelChoice(path=str(broken)))
+    assert workspace.model is not None and "\n" not in failed.args[0]
+    with qtbot.waitSignal(workspace.mapShown, timeout=WAIT_MS):  # still works afterwards
+        workspace.methods.setCurrentIndex(workspace.methods.findData("cam"))
+    assert workspace.message.text().strip() == ""
+
+
+def test_untrusted_architecture_is_refused(qtbot, workspace, tmp_path):
+    weights = tmp_path / "w.safetensors"
+    save_file(_seeded(GapCnn1d(3, widths=(4, 8))).state_dict(), str(weights))
+    choice = ModelChoice(arch="gapviewer.core.signal_models:GapCnn1d", weights=str(weights),
+                         input_size=(LENGTH,), options={"num_classes": 3, "widths": [4, 8]})
+    with qtbot.waitSignal(workspace.failed, timeout=WAIT_MS) as failed:
+        workspace.load_model(choice)
+    assert "trust it explicitly" in failed.args[0] and workspace.model is None
+    trusted = ModelChoice(**{**vars(choice), "trust": True})
+    workspace.load_model(trusted)
+    _settle(qtbot, workspace)
+    assert workspace.model.kind == "signal" and workspace.model.class_names == (
+        "class 0", "class 1", "class 2")
+
+
+def test_multichannel_npy_picker_changes_image_not_map(qtbot, workspace, channel_model, tmp_path):
+    _load(qtbot, workspace, channel_model)
+    assert workspace.model.kind == "channels"
+    rng = np.random.default_rng(0)
+    cube = rng.normal(size=(40, 48, 6)).astype(np.float32) + np.arange(6, dtype=np.float32)
+    path = tmp_path / "scan.npy"
+    np.save(path, cube)
+    workspace.methods.setCurrentIndex(workspace.methods.findData("gap-direction"))
+    _settle(qtbot, workspace)
+    with qtbot.waitSignal(workspace.mapShown, timeout=WAIT_MS) as shown:
+        workspace.open_paths([str(path)])
+    outcome = shown.args[0]
+    assert workspace.pages.currentWidget() is workspace.image_page
+    base = workspace.image_item.image.copy()
+    overlay = workspace.overlay_item.image.copy()
+    assert base.shape == (40, 48, 3) and overlay.shape == (40, 48, 3)
+    # the overlay is core.render's colouring of the map, bilinearly upsampled to the image
+    scaled = render.normalise([outcome.values], "per-map")[0].values
+    expected = render.apply_colormap(render.upsample(scaled, (40, 48)), render.DEFAULT_COLORMAP)
+    np.testing.assert_array_equal(overlay, expected)
+    workspace.picker.set_channels([5, 4, 3])
+    assert not np.array_equal(workspace.image_item.image, base)
+    np.testing.assert_array_equal(workspace.overlay_item.image, overlay)
+    assert workspace.outcome is outcome  # no new explanation for a display choice
+    # per-channel bars: C bars with gradient x input summed per channel (independent autograd)
+    assert len(workspace.bars.values) == 6
+    model = load_model(channel_model)
+    inputs = model.to_input(workspace.input.item).requires_grad_(True)
+    score = model.module(inputs)[0, outcome.target]
+    (gradient,) = torch.autograd.grad(score, inputs)
+    by_loop = [float((inputs * gradient)[0, c].sum().detach()) for c in range(6)]
+    np.testing.assert_allclose(workspace.bars.values, by_loop, rtol=1e-4, atol=1e-6)
+    workspace.image_transmittance.setValue(30)
+    assert workspace.overlay_item.opacity() == pytest.approx(0.7)
+    assert workspace.image_item.opacity() == 1.0
+
+
+def test_playback_fallback_hides_play_and_says_why(qtbot, monkeypatch, tmp_path, signal_model):
+    monkeypatch.setattr(signal_workspace, "multimedia_unavailable",
+                        lambda: "Audio playback needs Qt Multimedia (test)")
+    widget = SignalWorkspace()
+    qtbot.addWidget(widget)
+    widget.show()
+    try:
+        _load(qtbot, widget, signal_model)
+        with qtbot.waitSignal(widget.inputShown, timeout=WAIT_MS):
+            widget.open_paths([_wav(tmp_path)])
+        _settle(qtbot, widget)
+        assert not widget.play_button.isVisible()
+        assert widget.playback_note.isVisible()
+        assert "Qt Multimedia" in widget.playback_note.toolTip()
+        widget.toggle_playback()  # a no-op, not an error
+        assert widget._player is None
+    finally:
+        widget.shutdown()
+
+
+def _wav(tmp_path) -> str:
+    tone = (np.sin(np.arange(800) / 3) * 12000).astype("<i2")
+    path = tmp_path / "tone.wav"
+    with wave.open(str(path), "wb") as file:
+        file.setnchannels(1)
+        file.setsampwidth(2)
+        file.setframerate(8000)
+        file.writeframes(tone.tobytes())
+    return str(path)
