@@ -140,8 +140,9 @@ def run(args: argparse.Namespace) -> int:
                 {"path": str(path), "message": f"{method_id} at {layer} skipped: {reason}"}
             )
         for (method_id, layer), values in result.maps.items():
-            base = out / f"{stem}__{_safe(method_id)}__{_safe(layer)}"
-            np.save(base.with_suffix(".npy"), values)
+            base = f"{stem}__{_safe(method_id)}__{_safe(layer)}"  # layer "blocks.10" keeps ".10"
+            npy = str(out / f"{base}.npy")
+            np.save(npy, values)
             png = None
             if values.ndim == 2:
                 from PIL import Image
@@ -155,7 +156,7 @@ def run(args: argparse.Namespace) -> int:
                     normalisation=display_normalisation(values, signed, args.normalise),
                     upsample_mode=args.upsample,
                 )
-                png = str(base.with_suffix(".png"))
+                png = str(out / f"{base}.png")
                 Image.fromarray(pixels).save(png)
             summary["results"].append(
                 {
@@ -165,7 +166,7 @@ def run(args: argparse.Namespace) -> int:
                     "target": result.target,
                     "target_name": _target_name(model, result.target),
                     "png": png,
-                    "npy": str(base.with_suffix(".npy")),
+                    "npy": npy,
                 }
             )
     (out / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False))

@@ -108,3 +108,16 @@ def test_layers_lists_the_pre_gap_layer(capsys):
     assert rows["head"].split()[1:] == ["Sequential", "1280x7x7", "pre-GAP"]
     assert rows["pool"].split()[-1] == "GAP"
     assert rows["classifier"].split()[-1] == "classifier"
+
+
+def test_layer_names_with_dots_keep_distinct_files(photos, tmp_path):
+    """blocks.2 and blocks.10 must not collide (a ".10" is not a file extension)."""
+    argv = ["explain", str(photos["folder"] / "chelsea.png"), "--out", str(tmp_path)]
+    argv += ["--method", "grad-cam", "--layer", "blocks.2", "--layer", "blocks.10"]
+    assert main(argv) == 0
+    results = json.loads((tmp_path / "summary.json").read_text("utf-8"))["results"]
+    files = {entry["layer"]: (entry["png"], entry["npy"]) for entry in results}
+    assert set(files) == {"blocks.2", "blocks.10"}
+    assert len({name for pair in files.values() for name in pair}) == 4
+    for layer, (png, npy) in files.items():
+        assert png.endswith(f"__{layer}.png") and np.load(npy).ndim == 2
