@@ -44,6 +44,7 @@ from .feedback import Banner, BusyBar
 from .method_panel import MethodPanel
 from .model_panel import ModelPanel
 from .predictions import PredictionsPanel
+from .signal_workspace import install_signal_workspace
 from .state import AppState, ModelSpec
 from .style import PRESENTATION_STYLE, STYLE
 from .train_dialog import open_train_dialog
@@ -219,6 +220,7 @@ class MainWindow(QMainWindow):
                                           Qt.DockWidgetArea.BottomDockWidgetArea)
         self.triage_dock.hide()  # wide table and matrix: shown below the view when used
         self.triage_link = TriageLink(self.triage, self.state, self.engine, self)
+        self.signal_workspace = install_signal_workspace(self)
         self.resizeDocks([self.images_dock, self.explanation_dock], [260, 320],
                          Qt.Orientation.Horizontal)
 

@@ -826,7 +826,13 @@ def install_signal_workspace(window: Any) -> SignalWorkspace:
         dock.raise_()
         workspace.open_dialog()
 
-    window.add_action("File", OPEN_ACTION, open_signals)
+    action = window.add_action("File", OPEN_ACTION, open_signals)
+    menu = window.menu("File")
+    entries = menu.actions()
+    opening = [e for e in entries if e.text().startswith("Open") and e is not action]
+    if opening:  # next to the other Open actions
+        menu.removeAction(action)
+        menu.insertAction(entries[entries.index(opening[-1]) + 1], action)
     window.closed.connect(workspace.shutdown)
     workspace.dock = dock
     return workspace

@@ -243,3 +243,32 @@ def _wav(tmp_path) -> str:
         file.setframerate(8000)
         file.writeframes(tone.tobytes())
     return str(path)
+
+
+def test_importing_the_workspace_leaves_torch_to_the_worker():
+    import subprocess
+    import sys
+
+    code = ("import sys, gapviewer.app.signal_workspace; "
+            "sys.exit(1 if 'torch' in sys.modules else 0)")
+    assert subprocess.run([sys.executable, "-c", code], timeout=120).returncode == 0
+
+
+def test_main_window_panel_action_and_drop(qtbot, window, signal_model, tmp_path):
+    from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    workspace = window.signal_workspace
+    assert workspace.dock.windowTitle() == "Signals & spectra" and workspace.dock.isHidden()
+    texts = [a.text() for a in window.menu("File").actions()]
+    assert texts.index("Open signal or spectral image…") == texts.index("Open folder…") + 1
+    workspace.dock.show()
+    _load(qtbot, workspace, signal_model)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(_spectrum_csv(tmp_path))])
+    drop = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime,
+                      Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
+    with qtbot.waitSignal(workspace.mapShown, timeout=WAIT_MS):
+        workspace.dropEvent(drop)
+    assert workspace.signal_view.values.shape == (LENGTH // 2,)
+    assert window.state.model is not None  # the photo model is untouched
