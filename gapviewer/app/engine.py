@@ -212,7 +212,9 @@ class Engine(QObject):
         start = time.perf_counter()
         import torch
 
-        from ..core import explain  # noqa: F401  (imports the method families too)
+        # explain imports the method families; metrics and scan serve the triage panel, whose
+        # GUI-thread imports are then free
+        from ..core import explain, metrics, scan  # noqa: F401
         from ..core.methods import METHODS
         from ..core.models import torchvision_classifiers
 

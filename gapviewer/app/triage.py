@@ -239,6 +239,7 @@ class MapStrip(QWidget):
             )
             box.addWidget(caption)
             box.addWidget(picture)
+            box.addStretch(1)  # captions stay on their pictures when the strip is tall
             self.layout_.addWidget(column)
             self.panels.append((caption, picture))
 
@@ -371,6 +372,9 @@ class TriageView(QWidget):
         """Show the cancel button while a scan runs; `message` replaces the progress line."""
         self.cancel_button.setVisible(scanning)
         self.progress_label.setText(message)
+        if not scanning and self._refresh.isActive():  # the last rows: summary now
+            self._refresh.stop()
+            self._update_summary()
 
     # filters ----------------------------------------------------------------------------------
     def filter_cell(self, true_index: int, predicted_index: int) -> None:

@@ -64,6 +64,8 @@ class _ScanRun:
 
 
 def read_labels_job(source: str, class_names: tuple[str, ...]) -> Callable[[JobContext], Any]:
+    """The labelled images of a folder or list, matched to the model's classes."""
+
     def job(context: JobContext) -> Any:
         from ..core.data import read_dataset
 
@@ -73,6 +75,8 @@ def read_labels_job(source: str, class_names: tuple[str, ...]) -> Callable[[JobC
 
 
 def scan_chunk_job(items: tuple[Any, ...], batch_size: int) -> Callable[[JobContext], Any]:
+    """`core.scan.scan` of `items`; each batch's rows go out as a partial result."""
+
     def job(context: JobContext) -> Any:
         from ..core.scan import scan
 
@@ -119,6 +123,8 @@ def inspect_job(path: str, predicted: int, true: int, layer: str
 
 
 def whatif_job(inspection: Inspection, fraction: float) -> Callable[[JobContext], Any]:
+    """Zero the top `fraction` positive cells of the predicted-class map; an `Invalidation`."""
+
     def job(context: JobContext) -> Any:
         from ..core.metrics import invalidate_features, top_fraction_mask
 
@@ -169,8 +175,7 @@ class TriageLink(QObject):
         self._scan = run
         self.view.set_results([], model.class_names)
         self.view.set_scanning(True, "Reading labels…")
-        self._submit("scan", run.model_id,
-                                     read_labels_job(source, model.class_names))
+        self._submit("scan", run.model_id, read_labels_job(source, model.class_names))
         return True
 
     def cancel_scan(self) -> None:
@@ -222,16 +227,14 @@ class TriageLink(QObject):
         self.inspection = None
         self.view.whatif.set_available(False)
         self.view.whatif.clear()
-        self._submit("inspect", model.model_id,
-                                     inspect_job(path, predicted, true, layer))
+        self._submit("inspect", model.model_id, inspect_job(path, predicted, true, layer))
 
     def invalidate(self, fraction: float) -> None:
         """Zero the top `fraction` positive cells of the predicted-class map (the what-if)."""
         if self.inspection is None or self.state.model is None:
             return
         self.view.whatif.show_message("Re-running the network…")
-        self._submit("whatif", self.state.model.model_id,
-                                     whatif_job(self.inspection, fraction))
+        self._submit("whatif", self.state.model.model_id, whatif_job(self.inspection, fraction))
 
     def _model_changed(self) -> None:
         self.inspection = None
