@@ -234,8 +234,8 @@ def test_playback_fallback_hides_play_and_says_why(qtbot, monkeypatch, tmp_path,
         widget.shutdown()
 
 
-def _wav(tmp_path) -> str:
-    tone = (np.sin(np.arange(800) / 3) * 12000).astype("<i2")
+def _wav(tmp_path, samples: int = 800) -> str:
+    tone = (np.sin(np.arange(samples) / 3) * 12000).astype("<i2")
     path = tmp_path / "tone.wav"
     with wave.open(str(path), "wb") as file:
         file.setnchannels(1)
@@ -272,3 +272,21 @@ def test_main_window_panel_action_and_drop(qtbot, window, signal_model, tmp_path
         workspace.dropEvent(drop)
     assert workspace.signal_view.values.shape == (LENGTH // 2,)
     assert window.state.model is not None  # the photo model is untouched
+
+
+@pytest.mark.skipif(signal_workspace.multimedia_unavailable() is not None,
+                    reason="Qt Multimedia (PySide6-Addons) not available")
+def test_playback_moves_the_cursor(qtbot, workspace, signal_model, tmp_path):
+    _load(qtbot, workspace, signal_model)
+    with qtbot.waitSignal(workspace.inputShown, timeout=WAIT_MS):
+        workspace.open_paths([_wav(tmp_path, samples=16000)])
+    _settle(qtbot, workspace)
+    assert workspace.play_button.isVisible() and not workspace.playback_note.isVisible()
+    cursor = workspace.signal_view.cursor
+    workspace.play_button.click()
+    qtbot.waitUntil(lambda: cursor.isVisible() and cursor.value() > 0.01, timeout=WAIT_MS)
+    assert workspace.play_button.text() == "Stop"
+    assert cursor.value() <= 2.0  # seconds: the tone lasts 2 s at 8 kHz
+    workspace.play_button.click()
+    qtbot.waitUntil(lambda: not cursor.isVisible(), timeout=WAIT_MS)
+    assert workspace.play_button.text() == "Play"
