@@ -122,14 +122,16 @@ def inspect_job(path: str, predicted: int, true: int, layer: str
     return job
 
 
-def whatif_job(inspection: Inspection, fraction: float) -> Callable[[JobContext], Any]:
-    """Zero the top `fraction` positive cells of the predicted-class map; an `Invalidation`."""
+def whatif_job(inspection: Inspection, fraction: float | None = None,
+               mask: np.ndarray | None = None) -> Callable[[JobContext], Any]:
+    """Zero the top `fraction` positive cells of the predicted-class map, or the cells of `mask`;
+    an `Invalidation`."""
 
     def job(context: JobContext) -> Any:
         from ..core.metrics import invalidate_features, top_fraction_mask
 
-        mask = top_fraction_mask(inspection.predicted_map, fraction)
-        return invalidate_features(context.model, inspection.pixels, inspection.layer, mask,
+        cells = top_fraction_mask(inspection.predicted_map, fraction) if mask is None else mask
+        return invalidate_features(context.model, inspection.pixels, inspection.layer, cells,
                                    target=inspection.predicted, top=10)
 
     return job
@@ -150,6 +152,7 @@ class TriageLink(QObject):
         view.imageActivated.connect(self.inspect)
         view.cancelRequested.connect(self.cancel_scan)
         view.whatif.invalidateRequested.connect(self.invalidate)
+        view.whatif.invalidateMaskRequested.connect(self.invalidate_mask)
         state.cancelRequested.connect(self.cancel_scan)
         state.modelChanged.connect(self._model_changed)
         engine.jobPartial.connect(self._on_partial)
@@ -236,6 +239,14 @@ class TriageLink(QObject):
         self.view.whatif.show_message("Re-running the network…")
         self._submit("whatif", self.state.model.model_id, whatif_job(self.inspection, fraction))
 
+    def invalidate_mask(self, mask: np.ndarray) -> None:
+        """Zero the regions painted on the what-if picture (a bool grid of the map's layer)."""
+        if self.inspection is None or self.state.model is None:
+            return
+        self.view.whatif.show_message("Re-running the network…")
+        self._submit("whatif", self.state.model.model_id,
+                     whatif_job(self.inspection, mask=np.asarray(mask, bool)))
+
     def _model_changed(self) -> None:
         self.inspection = None
         self.view.whatif.set_available(False)
@@ -253,6 +264,7 @@ class TriageLink(QObject):
             self.inspection = value
             self.view.show_maps(value.pixels, value.maps)
             self.view.whatif.set_available(True)
+            self.view.whatif.set_grid(value.pixels, value.predicted_map.shape)
 
     def _on_finished(self, channel: str, generation: int, result: Any) -> None:
         if not self._current(channel, generation):
@@ -265,7 +277,7 @@ class TriageLink(QObject):
         elif channel == "inspect":
             self.view.show_curves(result)
         elif channel == "whatif" and self.inspection is not None:
-            self.view.whatif.show_result(result, self.inspection.pixels)
+            self.view.whatif.show_result(result)
 
     def _labels_read(self, dataset: Any) -> None:
         if not dataset.items:

@@ -13,7 +13,7 @@ import time
 import numpy as np
 import pytest
 from PIL import Image
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QPoint, QPointF, Qt, QTimer
 from viewer_helpers import CLASSES, WAIT_MS, wait_idle
 
 from gapviewer.app import triage_link
@@ -134,6 +134,36 @@ def test_a_chosen_row_shows_failure_maps_curves_and_the_what_if(qtbot, window, t
     text = view.whatif.scores.text()
     assert f"{expected.score_before:.2f} → {expected.score_after:.2f}" in text
     assert f"{int(mask.sum())} of {mask.size} cells" in text
+
+    # paint: the top-k cells are the starting mask; click one off and one more on
+    painter = view.whatif.mask_view
+    np.testing.assert_array_equal(painter.mask, mask)
+    rows, columns = mask.shape
+    pixmap = painter.pixmap()
+    left, top = (painter.width() - pixmap.width()) / 2, (painter.height() - pixmap.height()) / 2
+
+    def click(row: int, column: int) -> None:
+        point = QPoint(int(left + (column + 0.5) * pixmap.width() / columns),
+                       int(top + (row + 0.5) * pixmap.height() / rows))
+        assert painter.cell_at(QPointF(point)) == (row, column)
+        qtbot.mouseClick(painter, Qt.MouseButton.LeftButton, pos=point)
+
+    on = tuple(np.argwhere(mask)[0])
+    off = tuple(np.argwhere(~mask)[0])
+    click(*on)
+    click(*off)
+    painted = mask.copy()
+    painted[on], painted[off] = False, True
+    np.testing.assert_array_equal(painter.mask, painted)
+    assert view.whatif.paint_button.isEnabled()
+    qtbot.mouseClick(view.whatif.paint_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Re-running" not in view.whatif.scores.text(), timeout=WAIT_MS)
+    wait_idle(qtbot, window)
+    expected = invalidate_features(model, inspection.pixels, "act", painted,
+                                   target=row.predicted_index)
+    assert f"{expected.score_before:.2f} → {expected.score_after:.2f}" in view.whatif.scores.text()
+    assert [table.item(r, 3).text() for r in range(len(CLASSES))] == [
+        r.name for r in expected.top_after]
 
 
 def test_a_correct_row_shows_predicted_and_counterfactual_only(qtbot, window, tmp_path):
