@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench lint clean
+.PHONY: run test bench lint dist translations desktop-install package clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -12,14 +12,14 @@ $(STAMP): pyproject.toml
 	# torch and torchvision first: on this machine these exact releases lie on local disk.
 	$(PY) -m pip install --quiet "torch==2.14.1" "torchvision==0.29.1" || \
 	    $(PY) -m pip install --quiet "torch>=2.10" "torchvision>=0.25"
-	$(PY) -m pip install --quiet -e ".[test]"
+	$(PY) -m pip install --quiet -e ".[test,cluster]"
 	touch $(STAMP)
 
 run: $(STAMP)
 	$(PY) -m gapviewer
 
 test: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(PY) -m ruff check gapviewer tests
+	$(PY) -m ruff check gapviewer tests packaging examples
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q tests
 
 bench: $(STAMP)
@@ -28,8 +28,20 @@ bench: $(STAMP)
 	done
 
 lint: $(STAMP)
-	$(PY) -m ruff check gapviewer tests
-	$(PY) -m ruff format --check gapviewer tests
+	$(PY) -m ruff check gapviewer tests packaging examples
+
+dist: $(STAMP)
+	$(PY) -m build
+
+translations: $(STAMP)
+	PYTHON=$(PY) bash packaging/build_translations.sh
+
+desktop-install: $(STAMP)
+	bash packaging/install-desktop.sh --exec "$(abspath $(VENV))/bin/gapviewer"
+
+package: $(STAMP)
+	$(PY) -m pip install --quiet -e ".[package]"
+	PYTHON=$(PY) bash packaging/pyinstaller/build.sh
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

@@ -8,12 +8,6 @@ import os
 import pytest
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line(
-        "markers", "cluster: starts a local Ray cluster (deselect with -m 'not cluster')"
-    )
-
-
 @pytest.fixture(scope="module")
 def ray_cluster():
     """(cluster, worker node) with the driver connected; shut down after the module."""
