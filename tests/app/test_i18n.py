@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -66,9 +67,12 @@ def test_catalogues_hold_every_string_of_the_sources(tmp_path):
     fresh = tmp_path / "fresh.ts"
     shutil.copy(JA_TS, fresh)
     method_texts = tmp_path / "method_texts.py"
-    subprocess.run(
-        [sys.executable, str(ROOT / "packaging" / "core_strings.py"), str(method_texts)], check=True
+    spec = importlib.util.spec_from_file_location(
+        "core_strings", ROOT / "packaging/core_strings.py"
     )
+    core_strings = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(core_strings)
+    core_strings.write_lupdate_source(method_texts)
     sources = sorted(str(p) for p in (ROOT / "gapviewer" / "app").glob("*.py"))
     _pyside_tool(
         "lupdate", "-silent", "-no-obsolete", *sources, str(method_texts), "-ts", str(fresh)
@@ -144,3 +148,126 @@ def test_system_language_follows_the_locale(environment, expected):
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == expected
+
+
+# Words that read the same in a Japanese interface: acronyms, file formats, key names, units.
+_ALLOWED_WORDS = (
+    "gapviewer GAP CAM Grad PNG JSON npy CPU CUDA GPU ReLU FIG Esc Ctrl Shift Alt Home End Tab "
+    "ImageNet PyTorch TorchScript EfficientNet Lite softmax top abs max sum cos pre"
+)
+_UNTRANSLATED_WORDS_ALLOWED = set(_ALLOWED_WORDS.split())
+
+
+def _visible_texts(window) -> list[tuple[str, str]]:
+    """(where, text) for every text a user can see or hover in the window and its menus."""
+    from PySide6.QtGui import QTextDocument
+    from PySide6.QtWidgets import (
+        QAbstractButton,
+        QComboBox,
+        QDockWidget,
+        QGroupBox,
+        QLabel,
+        QLineEdit,
+        QMenu,
+        QTabBar,
+        QWidget,
+    )
+
+    def plain(text: str) -> str:
+        document = QTextDocument()
+        document.setHtml(text)
+        return document.toPlainText()
+
+    found = [("window title", window.windowTitle())]
+    for widget in window.findChildren(QWidget):
+        if not widget.isVisibleTo(window):
+            continue
+        kind = type(widget).__name__
+        found.append((f"{kind} tooltip", plain(widget.toolTip())))
+        found.append((f"{kind} accessible name", widget.accessibleName()))
+        if isinstance(widget, QLabel):
+            found.append(("label", plain(widget.text())))
+        elif isinstance(widget, QAbstractButton):
+            found.append(("button", widget.text()))
+        elif isinstance(widget, QGroupBox):
+            found.append(("group", widget.title()))
+        elif isinstance(widget, QDockWidget):
+            found.append(("dock title", widget.windowTitle()))
+        elif isinstance(widget, QLineEdit):
+            found.append(("placeholder", widget.placeholderText()))
+        elif isinstance(widget, QTabBar):
+            found += [("tab", widget.tabText(i)) for i in range(widget.count())]
+        elif isinstance(widget, QComboBox) and not widget.isEditable():
+            found += [("combo item", widget.itemText(i)) for i in range(widget.count())]
+    menus = [action.menu() for action in window.menuBar().actions() if action.menu()]
+    while menus:
+        menu = menus.pop()
+        found.append(("menu", menu.title()))
+        for action in menu.actions():
+            if isinstance(action.menu(), QMenu):
+                menus.append(action.menu())
+            elif not action.isSeparator():
+                found.append(("menu item", action.text()))
+    found.append(("status bar", window.statusBar().currentMessage()))
+    return [(where, text.strip()) for where, text in found if text and text.strip()]
+
+
+def _data_words(window) -> set[str]:
+    """Names that come from the data, not the interface: methods, layers, classes, files."""
+    state = window.state
+    names = [m.name for m in state.methods.values()] + list(state.methods)
+    names += [m.source for m in state.methods.values()]
+    for method in state.methods.values():
+        for param in method.params:
+            names += [param.name, *map(str, param.choices)]
+    model = state.model
+    names += [model.architecture, *model.class_names, *(layer.name for layer in model.layers)]
+    names += [image.name for image in state.images]
+    from gapviewer.core import render
+
+    names += list(render.COLORMAPS)
+    return {word for name in names for word in _words(name)}
+
+
+def _words(text: str) -> list[str]:
+    import re
+
+    return re.findall(r"[A-Za-z]{3,}", text)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the viewer's widgets do not pass their texts through tr() yet, so lupdate finds "
+    "none and the main window stays English; remove this mark once they do (issue 8)",
+)
+def test_main_window_in_japanese_shows_no_english_text(
+    english_afterwards, settings, qtbot, tmp_path
+):
+    """Every visible string of the main window (labels, buttons, menus, tooltips, titles) is
+    Japanese once the language is switched, apart from data (method, layer, class and file
+    names, citations) and acronyms."""
+    from viewer_helpers import WAIT_MS, tiny_spec, wait_idle, write_images
+
+    from gapviewer.app.main_window import MainWindow
+
+    i18n.install_translator(english_afterwards, "ja")
+    window = MainWindow(settings=settings)
+    qtbot.addWidget(window)
+    window.show()
+    window.start(model=tiny_spec(), restore=False, samples=False)
+    try:
+        qtbot.waitUntil(lambda: window.state.model is not None, timeout=WAIT_MS)
+        window.open_paths(write_images(tmp_path / "images", 2))
+        qtbot.waitUntil(lambda: window.state.pixels is not None, timeout=WAIT_MS)
+        wait_idle(qtbot, window)
+        allowed = _data_words(window) | _UNTRANSLATED_WORDS_ALLOWED
+        english = sorted(
+            {
+                (where, text)
+                for where, text in _visible_texts(window)
+                if any(word not in allowed for word in _words(text))
+            }
+        )
+        assert not english, f"{len(english)} untranslated texts, e.g. {english[:15]}"
+    finally:
+        window.close()
