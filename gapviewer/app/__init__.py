@@ -12,11 +12,6 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .qt_compat import pin_singletons
-
-# PySide6 6.12.0 on Python < 3.12 drops a reference to None on every void call: see qt_compat.
-pin_singletons()
-
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
