@@ -347,6 +347,19 @@ class TriageView(QWidget):
         if not self._refresh.isActive():
             self._refresh.start()
 
+    def load_results(self, path: str | Path, class_names: Sequence[str] | None = None) -> None:
+        """A saved scan: a `gapviewer scan` CSV, or the Parquet result of `--engine ray` (a
+        .parquet file or a folder of parts; its maps stay on disk, read per image on demand by
+        `core.scan_results.ScanResults.maps`)."""
+        path = Path(path)
+        if path.is_dir() or path.suffix == ".parquet":
+            from ..core.scan_results import read_scan_results
+
+            results = read_scan_results(path)
+            self.set_results(results.rows, class_names or results.class_names)
+        else:
+            self.load_csv(path, class_names)
+
     def load_csv(self, path: str | Path, class_names: Sequence[str] | None = None) -> None:
         """Rows of a `gapviewer scan` CSV; without `class_names`, the names are taken from the
         rows themselves."""
@@ -488,10 +501,12 @@ class TriageView(QWidget):
             self.matrix.to_csv(path)
 
     def open_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open scan results", "", "CSV (*.csv)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open scan results", "", "Scan results (*.csv *.parquet)"
+        )
         if path:
             try:
-                self.load_csv(path)
+                self.load_results(path)
             except (OSError, ValueError) as error:
                 self.summary_label.setText(f"{Path(path).name}: {error}")
 
