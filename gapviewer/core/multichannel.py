@@ -19,6 +19,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from .arrays import check_budget, check_numeric, read_npy
 from .images import ImageLoadError
 
 CHANNEL_IMAGE_EXTENSIONS: frozenset[str] = frozenset({".tif", ".tiff", ".npy"})
@@ -121,7 +122,7 @@ def load_channel_image(
     if os.path.getsize(where) == 0:
         raise ChannelImageLoadError(where, "empty file")
     if suffix == ".npy":
-        values, fmt = _read_npy(where, max_values), "NPY"
+        values, fmt = read_npy(where, max_values, ChannelImageLoadError), "NPY"
         chw = to_channels_first(values, layout, where)
     else:
         chw, fmt = _read_tiff(where, layout, max_values)
@@ -161,37 +162,11 @@ def _finish(chw: np.ndarray, where: str, names: Sequence[str] | None, fmt: str) 
 
 
 def _check_dtype(dtype: np.dtype, where: str) -> None:
-    if dtype.hasobject:
-        raise ChannelImageLoadError(where, "holds Python objects, not numbers (refused: pickle)")
-    if dtype.kind not in "biuf" or dtype.fields:
-        raise ChannelImageLoadError(where, f"unsupported array type {dtype}")
+    check_numeric(dtype, where, ChannelImageLoadError)
 
 
 def _budget(where: str, values: int, max_values: int) -> None:
-    if values > max_values:
-        raise ChannelImageLoadError(
-            where, f"too large: {values:,} values exceed the memory budget of {max_values:,}"
-        )
-
-
-def _read_npy(where: str, max_values: int) -> np.ndarray:
-    with open(where, "rb") as file:
-        try:
-            version = np.lib.format.read_magic(file)
-            read_header = (
-                np.lib.format.read_array_header_1_0
-                if version == (1, 0)
-                else np.lib.format.read_array_header_2_0
-            )
-            shape, _, dtype = read_header(file)
-        except ValueError as error:
-            raise ChannelImageLoadError(where, f"not a valid NPY file ({error})") from error
-    _check_dtype(dtype, where)
-    _budget(where, math.prod(shape), max_values)
-    try:
-        return np.load(where, allow_pickle=False)
-    except ValueError as error:
-        raise ChannelImageLoadError(where, f"corrupt NPY data ({error})") from error
+    check_budget(where, values, max_values, ChannelImageLoadError, "too large")
 
 
 def _read_tiff(where: str, layout: str, max_values: int) -> tuple[np.ndarray, str]:

@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from .arrays import check_budget, check_numeric, read_npy
 from .images import ImageLoadError
 
 log = logging.getLogger(__name__)
@@ -167,10 +168,7 @@ def _finish(
 
 
 def _budget(where: str, values: int, max_values: int) -> None:
-    if values > max_values:
-        raise SignalLoadError(
-            where, f"too long: {values:,} values exceed the memory budget of {max_values:,}"
-        )
+    check_budget(where, values, max_values, SignalLoadError, "too long")
 
 
 def _read_audio(
@@ -224,12 +222,7 @@ def _read_wav(where: str, max_values: int) -> tuple[np.ndarray, float, str, tupl
 
 
 def _check_dtype(dtype: np.dtype, where: str) -> None:
-    if dtype.hasobject:
-        raise SignalLoadError(where, "holds Python objects, not numbers (refused: pickle)")
-    if dtype.kind == "c":
-        raise SignalLoadError(where, "complex values: save the magnitude or real/imag channels")
-    if dtype.kind not in "biuf" or dtype.fields:
-        raise SignalLoadError(where, f"unsupported array type {dtype}")
+    check_numeric(dtype, where, SignalLoadError)
 
 
 def _as_channels_first(values: np.ndarray, time_major: bool, where: str) -> np.ndarray:
@@ -247,24 +240,8 @@ def _as_channels_first(values: np.ndarray, time_major: bool, where: str) -> np.n
 def _read_npy(
     where: str, time_major: bool, max_values: int
 ) -> tuple[np.ndarray, str, tuple[str, ...]]:
-    with open(where, "rb") as file:
-        try:
-            version = np.lib.format.read_magic(file)
-            read_header = (
-                np.lib.format.read_array_header_1_0
-                if version == (1, 0)
-                else np.lib.format.read_array_header_2_0
-            )
-            shape, _, dtype = read_header(file)
-        except ValueError as error:
-            raise SignalLoadError(where, f"not a valid NPY file ({error})") from error
-    _check_dtype(dtype, where)
-    _budget(where, math.prod(shape), max_values)
-    try:
-        values = np.load(where, allow_pickle=False)
-    except ValueError as error:
-        raise SignalLoadError(where, f"corrupt NPY data ({error})") from error
-    return _as_channels_first(values, time_major, where), f"NPY {dtype}", ()
+    values = read_npy(where, max_values, SignalLoadError, "too long")
+    return _as_channels_first(values, time_major, where), f"NPY {values.dtype}", ()
 
 
 def _is_number(text: str) -> bool:
