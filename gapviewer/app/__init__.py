@@ -38,6 +38,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--settings", metavar="FILE.ini",
                         help="keep the session in this file instead of the user settings")
     parser.add_argument("--size", default="1400x860", help="window size WxH (default 1400x860)")
+    parser.add_argument("--language", metavar="CODE",
+                        help="interface language (en, ja); default: the one chosen in View > "
+                        "Language, else the system's")
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress")
     return parser
 
@@ -66,7 +69,8 @@ def launch(argv: Sequence[str]) -> int:
     from PySide6.QtCore import QEventLoop, QSettings
     from PySide6.QtWidgets import QApplication
 
-    from .main_window import MainWindow
+    from .i18n import install_translator
+    from .main_window import LANGUAGE_KEY, MainWindow
     from .session import APPLICATION, ORGANISATION, default_settings
 
     existing = QApplication.instance()
@@ -78,6 +82,8 @@ def launch(argv: Sequence[str]) -> int:
         settings = QSettings(args.settings, QSettings.Format.IniFormat)
     else:
         settings = None if screenshot or args.no_restore else default_settings()
+    saved_language = settings.value(LANGUAGE_KEY, "") or None if settings is not None else None
+    install_translator(app, args.language or saved_language)
     window = MainWindow(settings=settings)
     try:
         width, height = (int(v) for v in args.size.lower().split("x"))

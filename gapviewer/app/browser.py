@@ -74,7 +74,8 @@ class ImageListModel(QAbstractListModel):
                 self._pixmaps[key] = pixmap_from_array(info.thumbnail)
             return self._pixmaps[key]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{entry.path or 'sample photo ' + entry.name}\n{info.error or ''}".strip()
+            where = entry.path or self.tr("sample photo {name}").format(name=entry.name)
+            return f"{where}\n{info.error or ''}".strip()
         if role == Qt.ItemDataRole.ForegroundRole and info.error:
             return QColor("#e06c5a")
         return None
@@ -90,6 +91,8 @@ class BrowserPanel(QWidget):
         self.model = ImageListModel(state)
         self.view = QListView()
         self.view.setModel(self.model)
+        self.view.setAccessibleName(self.tr("Images"))
+        self.view.setToolTip(self.tr("Opened images: the arrow keys move through them"))
         self.view.setIconSize(QSize(THUMBNAIL_SIZE // 2 + 16, THUMBNAIL_SIZE // 2 + 16))
         self.view.setUniformItemSizes(True)
         self.view.setSpacing(2)

@@ -87,7 +87,8 @@ class CompareGrid(QWidget):
             view.set_image(self.state.pixels)
         if self.state.pixels is None:
             for view in self.views:
-                view.set_message("Decoding…" if self.state.current_image else "No image")
+                view.set_message(
+                    self.tr("Decoding…") if self.state.current_image else self.tr("No image"))
 
     def _show_maps(self) -> None:
         """Re-colour from the maps already known; opacity-only changes skip the resampling."""
@@ -117,16 +118,17 @@ class CompareGrid(QWidget):
             heat = upsampled(item, state.pixels.shape[:2], display.upsampling)
             view.set_heat(heat, np.asarray(result.values), colormap, (item.vmin, item.vmax),
                           opacity)
-            view.set_message("Hover over the image for the contribution value")
+            view.set_message(self.tr("Hover over the image for the contribution value"))
 
     def _status(self, cell: Cell, result) -> str:
         if self.state.pixels is None:
-            return "Decoding…" if self.state.current_image else "Open or drop images to begin"
+            return (self.tr("Decoding…") if self.state.current_image
+                    else self.tr("Open or drop images to begin"))
         if result is not None and result.problem:
-            return f"No map: {result.problem}"
+            return self.tr("No map: {problem}").format(problem=result.problem)
         if self.state.model is None:
-            return "Loading the model…"
-        return "Computing…"
+            return self.tr("Loading the model…")
+        return self.tr("Computing…")
 
     def reset_zoom(self) -> None:
         if self.views:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QCoreApplication, QObject
 
 from .engine import Engine, ExplainResult
 from .state import AppState, Busy, Cell, ImageEntry, MapResult, MethodEntry, ModelSpec
@@ -55,6 +55,11 @@ class _LruBytes:
 
     def __len__(self) -> int:
         return len(self._items)
+
+
+def model_not_loaded() -> str:
+    """The translated prefix of the "model not loaded" error (the model panel looks for it)."""
+    return QCoreApplication.translate("Controller", "Model not loaded")
 
 
 def default_cells(methods: dict[str, MethodEntry], pre_gap: str | None, grids: Sequence[str]
@@ -142,7 +147,7 @@ class Controller(QObject):
         if folders:
             self.state.last_folder = folders[-1]
         self._select_next_listing = select
-        self.state.set_busy(Busy(True, 0.0, "Scanning for images…"))
+        self.state.set_busy(Busy(True, 0.0, self.tr("Scanning for images…")))
         self.engine.list_paths(paths)
 
     def open_samples(self) -> None:
@@ -153,10 +158,11 @@ class Controller(QObject):
 
     def _on_list_progress(self, count: int) -> None:
         if count >= 0:
-            self.state.set_busy(Busy(True, 0.0, f"Scanning for images… {count} found"))
+            message = self.tr("Scanning for images… {count} found").format(count=count)
+            self.state.set_busy(Busy(True, 0.0, message))
 
     def _on_listed(self, entries: list[ImageEntry], errors: list[tuple[str, str]]) -> None:
-        if self.state.busy.message.startswith("Scanning"):
+        if self.state.busy.message.startswith(self.tr("Scanning for images…")):
             self.state.set_busy(Busy())
         failed = [ImageEntry(path, Path(path).name, path) for path, _ in errors]
         select = self._select_next_listing and bool(entries)
@@ -166,7 +172,8 @@ class Controller(QObject):
             self.state.update_entry(entry.key, error=reason)
         if errors:
             self.state.report_error(
-                f"{len(errors)} path(s) could not be opened: {errors[0][0]}: {errors[0][1]}"
+                self.tr("{count} path(s) could not be opened: {path}: {reason}").format(
+                    count=len(errors), path=errors[0][0], reason=errors[0][1])
             )
         wanted = self._select_after_listing
         if wanted and wanted in {e.key for e in entries}:
@@ -201,8 +208,9 @@ class Controller(QObject):
 
     def _on_model_failed(self, message: str, spec: ModelSpec) -> None:
         self.state.set_model_loading(False)
-        kept = f"; still using {self.state.model.architecture}" if self.state.model else ""
-        self.state.report_error(f"Model not loaded: {message}{kept}")
+        kept = (self.tr("; still using {name}").format(name=self.state.model.architecture)
+                if self.state.model else "")
+        self.state.report_error(f"{model_not_loaded()}: {message}{kept}")
 
     def _grids(self) -> list[str]:
         model = self.state.model
@@ -286,7 +294,8 @@ class Controller(QObject):
         missing: list[Cell] = []
         for cell in state.cells:
             if cell.method not in state.methods:
-                found[cell] = MapResult(cell, None, f"method {cell.method} is not registered")
+                found[cell] = MapResult(
+                    cell, None, self.tr("method {id} is not registered").format(id=cell.method))
                 continue
             key = self._result_key(cell, target)
             hit = self._results.get(key) if key is not None else None
@@ -305,7 +314,7 @@ class Controller(QObject):
             self.engine.explain(
                 state.model.model_id, entry.key, state.pixels, missing, state.target
             )
-            state.set_busy(Busy(True, 0.0, "Explaining…", True, long_running))
+            state.set_busy(Busy(True, 0.0, self.tr("Explaining…"), True, long_running))
         state.set_maps(found, target)
 
     def _cancel(self) -> None:
@@ -340,16 +349,17 @@ class Controller(QObject):
     def _on_explain_failed(self, generation: int, message: str) -> None:
         if generation != self.engine.explain_generation:
             return
-        self._stopped = (self._pending, f"failed ({message})")
+        self._stopped = (self._pending, self.tr("failed ({message})").format(message=message))
         self._pending = None
         self.state.set_busy(Busy())
-        self.state.report_error(f"Could not explain: {message}")
+        self.state.report_error(self.tr("Could not explain: {message}").format(message=message))
         self.refresh()
 
     def _on_explain_cancelled(self, generation: int) -> None:
         if generation != self.engine.explain_generation:
             return
-        self._stopped = (self._pending, "cancelled; change the image, class or cell to retry")
+        self._stopped = (
+            self._pending, self.tr("cancelled; change the image, class or cell to retry"))
         self._pending = None
         self.state.set_busy(Busy())
         self.refresh()

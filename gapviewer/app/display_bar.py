@@ -11,17 +11,6 @@ from superqt import QLabeledSlider
 from ..core import render
 from .state import AppState
 
-NORMALISATION_LABELS = {
-    "per-map": "Per cell",
-    "shared": "Shared scale",
-    "signed": "Signed (diverging)",
-}
-UPSAMPLING_LABELS = {
-    "nearest": "Nearest (regions)",
-    "bilinear": "Bilinear",
-    "bicubic": "Bicubic",
-}
-
 
 def _combo(items: dict[str, str], tooltip: str) -> QComboBox:
     combo = QComboBox()
@@ -42,27 +31,36 @@ class DisplayBar(QWidget):
         self.slider = QLabeledSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(0, 100)
         self.slider.setToolTip(
-            "Transmittance of the heat map (0 % opaque, 100 % invisible), patent FIG. 6"
+            self.tr("Transmittance of the heat map (0 % opaque, 100 % invisible), patent FIG. 6")
         )
+        self.slider.setAccessibleName(self.tr("Transmittance"))
         self.slider.setMinimumWidth(110)
-        self.colormap = _combo({name: name for name in render.COLORMAPS}, "Colormap")
+        self.colormap = _combo({name: name for name in render.COLORMAPS}, self.tr("Colormap"))
         self.normalisation = _combo(
-            NORMALISATION_LABELS,
-            "Per cell: each map to its own range; shared: one range for the grid; "
-            "signed: symmetric range around zero with a diverging colormap",
+            {
+                "per-map": self.tr("Per cell"),
+                "shared": self.tr("Shared scale"),
+                "signed": self.tr("Signed (diverging)"),
+            },
+            self.tr("Per cell: each map to its own range; shared: one range for the grid; "
+                    "signed: symmetric range around zero with a diverging colormap"),
         )
         self.upsampling = _combo(
-            UPSAMPLING_LABELS,
-            "How layer-resolution maps are resized to the image: nearest shows the layer's "
-            "regions as blocks (FIG. 6)",
+            {
+                "nearest": self.tr("Nearest (regions)"),
+                "bilinear": self.tr("Bilinear"),
+                "bicubic": self.tr("Bicubic"),
+            },
+            self.tr("How layer-resolution maps are resized to the image: nearest shows the "
+                    "layer's regions as blocks (FIG. 6)"),
         )
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
         for label, widget, stretch in (
-            ("Transmittance", self.slider, 2),
-            ("Colormap", self.colormap, 0),
-            ("Scale", self.normalisation, 0),
-            ("Upsampling", self.upsampling, 0),
+            (self.tr("&Transmittance"), self.slider, 2),
+            (self.tr("&Colormap"), self.colormap, 0),
+            (self.tr("&Scale"), self.normalisation, 0),
+            (self.tr("&Upsampling"), self.upsampling, 0),
         ):
             caption = QLabel(label)
             caption.setBuddy(widget)
@@ -93,8 +91,9 @@ class DisplayBar(QWidget):
         signed = display.normalisation == "signed"
         self.colormap.setEnabled(not signed)
         self.colormap.setToolTip(
-            f"Signed maps use the diverging {render.DIVERGING_COLORMAP} colormap"
-            if signed else "Colormap"
+            self.tr("Signed maps use the diverging {name} colormap").format(
+                name=render.DIVERGING_COLORMAP)
+            if signed else self.tr("Colormap")
         )
         for widget in (self.slider, self.colormap, self.normalisation, self.upsampling):
             widget.blockSignals(False)

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -41,6 +41,7 @@ from .display_bar import DisplayBar
 from .engine import Engine
 from .export import export_maps
 from .feedback import Banner, BusyBar
+from .i18n import available_languages, language_name
 from .method_panel import MethodPanel
 from .model_panel import ModelPanel
 from .predictions import PredictionsPanel
@@ -53,24 +54,8 @@ from .triage_link import TriageLink
 
 log = logging.getLogger(__name__)
 
-SHORTCUTS = (
-    ("Right / Left", "Next / previous image"),
-    ("Down / Up", "Next / previous image (in the image list)"),
-    ("Home / End", "First / last image"),
-    ("Ctrl+O", "Open images"),
-    ("Ctrl+Shift+O", "Open a folder (recursively)"),
-    ("Ctrl+E", "Export the active cell (PNG + .npy + .json)"),
-    ("Ctrl+Shift+E", "Export the comparison grid"),
-    ("[  /  ]", "Transmittance -10 % / +10 %"),
-    ("Ctrl+N", "Add a comparison cell"),
-    ("Ctrl+W", "Remove the active cell"),
-    ("0", "Reset zoom"),
-    ("Esc", "Cancel the running computation / leave presentation mode"),
-    ("F11", "Presentation mode (full screen, large fonts)"),
-    ("F1", "This list"),
-    ("Mouse", "Wheel zooms, drag pans (all cells together); hover reads values"),
-    ("Drop", "Drop image files or folders anywhere on the window"),
-)
+LANGUAGE_KEY = "ui/language"  # QSettings key of the interface language chosen in View > Language
+
 
 
 class MainWindow(QMainWindow):
@@ -96,17 +81,32 @@ class MainWindow(QMainWindow):
         self._build_central()
         self._build_docks()
         self.statusBar().addPermanentWidget(self.busy_bar)
-        self.statusBar().showMessage("Starting…")
+        self.statusBar().showMessage(self.tr("Starting…"))
         self.state.hoverChanged.connect(self.statusBar().showMessage)
         self.state.modelChanged.connect(self._model_status)
         self.resize(1400, 860)
 
     # extension points ------------------------------------------------------------------------
+    def _menu_titles(self) -> dict[str, str]:
+        return {
+            "File": self.tr("&File"),
+            "Image": self.tr("&Image"),
+            "View": self.tr("&View"),
+            "Tools": self.tr("&Tools"),
+            "Analysis": self.tr("&Analysis"),
+            "Help": self.tr("&Help"),
+        }
+
     def menu(self, name: str) -> QMenu:
-        """The menu called `name` ("File", "View", "Help", or a new one, created once)."""
+        """The menu called `name` ("File", "View", "Help", or a new one, created once).
+
+        Menus are keyed by this English name (also their object name "menu-<name>"); the title
+        shown is translated, so lookups do not depend on the interface language.
+        """
         if name not in self._menus:
             help_menu = self._menus.get("Help")
-            menu = QMenu(name, self)
+            menu = QMenu(self._menu_titles().get(name, name), self)
+            menu.setObjectName(f"menu-{name}")
             if help_menu is not None:
                 self.menuBar().insertMenu(help_menu.menuAction(), menu)
             else:
@@ -127,12 +127,13 @@ class MainWindow(QMainWindow):
 
     def add_panel(self, title: str, widget: QWidget,
                   area: Qt.DockWidgetArea = Qt.DockWidgetArea.RightDockWidgetArea,
-                  tab_with: QDockWidget | None = None) -> QDockWidget:
+                  tab_with: QDockWidget | None = None, name: str | None = None) -> QDockWidget:
         """Put `widget` in a dock titled `title` (tabbed with `tab_with` if given) and add a
-        show/hide toggle for it to the View menu. Returns the dock.
+        show/hide toggle for it to the View menu. Returns the dock, whose object name is
+        "dock-<name>" (`name` defaults to `title`; give an untranslated one for a stable layout).
         """
         dock = QDockWidget(title, self)
-        dock.setObjectName(f"dock-{title}")
+        dock.setObjectName(f"dock-{name or title}")
         dock.setWidget(widget)
         self.addDockWidget(area, dock)
         if tab_with is not None:
@@ -144,38 +145,73 @@ class MainWindow(QMainWindow):
     # construction ----------------------------------------------------------------------------
     def _build_actions(self) -> None:
         state = self.state
-        self.open_files_action = self.add_action("File", "Open images…", self.open_files_dialog,
-                                                 "Ctrl+O")
-        self.open_folder_action = self.add_action("File", "Open folder…",
+        self.open_files_action = self.add_action("File", self.tr("&Open images…"),
+                                                 self.open_files_dialog, "Ctrl+O")
+        self.open_folder_action = self.add_action("File", self.tr("Open folder…"),
                                                   self.open_folder_dialog, "Ctrl+Shift+O")
         self.menu("File").addSeparator()
-        self.add_action("File", "Export view…", lambda: self.export(grid=False), "Ctrl+E")
-        self.add_action("File", "Export grid…", lambda: self.export(grid=True), "Ctrl+Shift+E")
+        self.add_action("File", self.tr("&Export view…"), lambda: self.export(grid=False), "Ctrl+E")
+        self.add_action("File", self.tr("Export &grid…"), lambda: self.export(grid=True),
+                        "Ctrl+Shift+E")
         self.menu("File").addSeparator()
-        self.add_action("File", "Quit", self.close, "Ctrl+Q")
-        self.add_action("Image", "Next image", lambda: state.set_current(state.current_index + 1),
-                        "Right")
-        self.add_action("Image", "Previous image",
+        self.add_action("File", self.tr("&Quit"), self.close, "Ctrl+Q")
+        self.add_action("Image", self.tr("&Next image"),
+                        lambda: state.set_current(state.current_index + 1), "Right")
+        self.add_action("Image", self.tr("&Previous image"),
                         lambda: state.set_current(state.current_index - 1), "Left")
-        self.add_action("Image", "First image", lambda: state.set_current(0), "Home")
-        self.add_action("Image", "Last image", lambda: state.set_current(len(state.images) - 1),
-                        "End")
-        self.add_action("Image", "Add comparison cell", self._add_cell, "Ctrl+N")
-        self.add_action("Image", "Remove active cell",
+        self.add_action("Image", self.tr("&First image"), lambda: state.set_current(0), "Home")
+        self.add_action("Image", self.tr("&Last image"),
+                        lambda: state.set_current(len(state.images) - 1), "End")
+        self.add_action("Image", self.tr("&Add comparison cell"), self._add_cell, "Ctrl+N")
+        self.add_action("Image", self.tr("&Remove active cell"),
                         lambda: state.remove_cell(state.active_cell), "Ctrl+W")
-        self.add_action("Image", "Cancel computation", self._escape, "Esc")
-        self.add_action("View", "Transmittance -10 %", lambda: self._nudge(-10), "[")
-        self.add_action("View", "Transmittance +10 %", lambda: self._nudge(10), "]")
-        self.add_action("View", "Reset zoom", lambda: self.grid.reset_zoom(), "0")
-        self.presentation_action = self.add_action("View", "Presentation mode",
+        self.add_action("Image", self.tr("&Cancel computation"), self._escape, "Esc")
+        self.add_action("View", self.tr("Transmittance -10 %"), lambda: self._nudge(-10), "[")
+        self.add_action("View", self.tr("Transmittance +10 %"), lambda: self._nudge(10), "]")
+        self.add_action("View", self.tr("Reset &zoom"), lambda: self.grid.reset_zoom(), "0")
+        self.presentation_action = self.add_action("View", self.tr("&Presentation mode"),
                                                    self.toggle_presentation, "F11")
+        self._build_language_menu()
         self.menu("View").addSeparator()
-        self.add_action("Tools", "Train model…", lambda: open_train_dialog(self), "Ctrl+Shift+T")
-        self.add_action("Analysis", "Scan labelled folder…", self.scan_folder_dialog)
-        self.add_action("Analysis", "Scan labelled list (CSV/JSON)…", self.scan_list_dialog)
-        self.add_action("Analysis", "Open scan results…", self.open_scan_results_dialog)
-        self.add_action("Analysis", "Cancel scan", lambda: self.triage_link.cancel_scan())
-        self.add_action("Help", "Keyboard shortcuts", self.show_shortcuts, "F1")
+        self.add_action("Tools", self.tr("Train model…"), lambda: open_train_dialog(self),
+                        "Ctrl+Shift+T")
+        self.add_action("Analysis", self.tr("Scan labelled &folder…"), self.scan_folder_dialog)
+        self.add_action("Analysis", self.tr("Scan labelled &list (CSV/JSON)…"),
+                        self.scan_list_dialog)
+        self.add_action("Analysis", self.tr("&Open scan results…"), self.open_scan_results_dialog)
+        self.add_action("Analysis", self.tr("&Cancel scan"), lambda: self.triage_link.cancel_scan())
+        self.add_action("Help", self.tr("&Keyboard shortcuts"), self.show_shortcuts, "F1")
+
+    def _build_language_menu(self) -> None:
+        """View > Language: the system's language or one of the catalogues; applied on restart."""
+        menu = self.menu("View").addMenu(self.tr("&Language"))
+        menu.setObjectName("menu-Language")
+        tip = self.tr("The interface language changes the next time gapviewer starts")
+        saved = self._settings_store().value(LANGUAGE_KEY, "") or ""
+        group = QActionGroup(self)
+        choices = [("", self.tr("System language"))]
+        choices += [(code, language_name(code)) for code in available_languages()]
+        for code, label in choices:
+            action = QAction(label, self)
+            action.setCheckable(True)
+            action.setChecked(code == saved)
+            action.setData(code)
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+            action.triggered.connect(lambda _checked=False, code=code: self.choose_language(code))
+            group.addAction(action)
+            menu.addAction(action)
+        self.language_menu = menu
+
+    def _settings_store(self) -> QSettings:
+        return self.settings if self.settings is not None else session.default_settings()
+
+    def choose_language(self, code: str) -> None:
+        """Save the interface language (`""`: follow the system) for the next start."""
+        self._settings_store().setValue(LANGUAGE_KEY, code)
+        self.statusBar().showMessage(
+            self.tr("The language changes when gapviewer is started again"), 8000
+        )
 
     def _build_central(self) -> None:
         central = QWidget()
@@ -200,7 +236,8 @@ class MainWindow(QMainWindow):
         explanation = QWidget()
         box = QVBoxLayout(explanation)
         box.setContentsMargins(6, 6, 6, 6)
-        for title, widget in (("Predictions", self.predictions), ("Method", self.method_panel)):
+        for title, widget in ((self.tr("Predictions"), self.predictions),
+                              (self.tr("Method"), self.method_panel)):
             heading = QLabel(title)
             heading.setObjectName("heading")
             box.addWidget(heading)
@@ -211,13 +248,14 @@ class MainWindow(QMainWindow):
         scroll.setWidget(explanation)
         scroll.setMinimumWidth(270)
         left = Qt.DockWidgetArea.LeftDockWidgetArea
-        self.images_dock = self.add_panel("Images", self.browser, left)
-        self.model_dock = self.add_panel("Model", self.model_panel, left, self.images_dock)
+        self.images_dock = self.add_panel(self.tr("Images"), self.browser, left, name="Images")
+        self.model_dock = self.add_panel(self.tr("Model"), self.model_panel, left,
+                                         self.images_dock, name="Model")
         self.images_dock.raise_()
-        self.explanation_dock = self.add_panel("Explanation", scroll)
+        self.explanation_dock = self.add_panel(self.tr("Explanation"), scroll, name="Explanation")
         self.triage = TriageView()
-        self.triage_dock = self.add_panel("Triage", self.triage,
-                                          Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.triage_dock = self.add_panel(self.tr("Triage"), self.triage,
+                                          Qt.DockWidgetArea.BottomDockWidgetArea, name="Triage")
         self.triage_dock.hide()  # wide table and matrix: shown below the view when used
         self.triage_link = TriageLink(self.triage, self.state, self.engine, self)
         self.signal_workspace = install_signal_workspace(self)
@@ -271,12 +309,14 @@ class MainWindow(QMainWindow):
         self._open(paths, select=True)
 
     def open_files_dialog(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(self, "Open images", self.state.last_folder or "")
+        files, _ = QFileDialog.getOpenFileNames(self, self.tr("Open images"),
+                                                self.state.last_folder or "")
         if files:
             self.open_paths(files)
 
     def open_folder_dialog(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Open folder", self.state.last_folder or "")
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Open folder"),
+                                                  self.state.last_folder or "")
         if folder:
             self.open_paths([folder])
 
@@ -309,15 +349,16 @@ class MainWindow(QMainWindow):
 
     def scan_folder_dialog(self) -> None:
         folder = QFileDialog.getExistingDirectory(
-            self, "Scan a labelled folder (one sub-folder per class)", self.state.last_folder or ""
+            self, self.tr("Scan a labelled folder (one sub-folder per class)"),
+            self.state.last_folder or "",
         )
         if folder:
             self.scan(folder)
 
     def scan_list_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, "Scan a labelled list", self.state.last_folder or "",
-            "Labelled lists (*.csv *.json)",
+            self, self.tr("Scan a labelled list"), self.state.last_folder or "",
+            self.tr("Labelled lists (*.csv *.json)"),
         )
         if path:
             self.scan(path)
@@ -345,8 +386,10 @@ class MainWindow(QMainWindow):
         model = self.state.model
         if model is not None:
             self.statusBar().showMessage(
-                f"{model.architecture}: {model.num_classes} classes, pre-GAP "
-                f"{model.pre_gap_layer or 'none'}", 8000
+                self.tr("{name}: {count} classes, pre-GAP {layer}").format(
+                    name=model.architecture, count=model.num_classes,
+                    layer=model.pre_gap_layer or self.tr("none")),
+                8000,
             )
 
     def toggle_presentation(self) -> None:
@@ -368,13 +411,36 @@ class MainWindow(QMainWindow):
         self.setStyleSheet(STYLE + PRESENTATION_STYLE)
         self.showFullScreen()
 
+    def shortcuts(self) -> tuple[tuple[str, str], ...]:
+        """(keys, what they do) for the Help > Keyboard shortcuts table, translated."""
+        return (
+            (self.tr("Right / Left"), self.tr("Next / previous image")),
+            (self.tr("Down / Up"), self.tr("Next / previous image (in the image list)")),
+            ("Home / End", self.tr("First / last image")),
+            ("Ctrl+O", self.tr("Open images")),
+            ("Ctrl+Shift+O", self.tr("Open a folder (recursively)")),
+            ("Ctrl+E", self.tr("Export the active cell (PNG + .npy + .json)")),
+            ("Ctrl+Shift+E", self.tr("Export the comparison grid")),
+            ("[  /  ]", self.tr("Transmittance -10 % / +10 %")),
+            ("Ctrl+N", self.tr("Add a comparison cell")),
+            ("Ctrl+W", self.tr("Remove the active cell")),
+            ("0", self.tr("Reset zoom")),
+            ("Esc", self.tr("Cancel the running computation / leave presentation mode")),
+            ("F11", self.tr("Presentation mode (full screen, large fonts)")),
+            ("F1", self.tr("This list")),
+            (self.tr("Mouse"),
+             self.tr("Wheel zooms, drag pans (all cells together); hover reads values")),
+            (self.tr("Drop"), self.tr("Drop image files or folders anywhere on the window")),
+        )
+
     def show_shortcuts(self) -> QDialog:
         dialog = QDialog(self)
-        dialog.setWindowTitle("Keyboard shortcuts")
-        table = QTableWidget(len(SHORTCUTS), 2)
-        table.setHorizontalHeaderLabels(["Keys", "Action"])
+        dialog.setWindowTitle(self.tr("Keyboard shortcuts"))
+        rows = self.shortcuts()
+        table = QTableWidget(len(rows), 2)
+        table.setHorizontalHeaderLabels([self.tr("Keys"), self.tr("Action")])
         table.verticalHeader().hide()
-        for row, (keys, action) in enumerate(SHORTCUTS):
+        for row, (keys, action) in enumerate(rows):
             table.setItem(row, 0, QTableWidgetItem(keys))
             table.setItem(row, 1, QTableWidgetItem(action))
         table.resizeColumnsToContents()
@@ -396,13 +462,14 @@ class MainWindow(QMainWindow):
         present = [c for c in cells if state.maps.get(c) is not None
                    and state.maps[c].values is not None]
         if state.pixels is None or not present:
-            state.report_error("Nothing to export yet: no map is shown")
+            state.report_error(self.tr("Nothing to export yet: no map is shown"))
             return []
         if path is None:
             image = state.current_image
             suggestion = str(Path(state.last_folder or ".") /
                              f"{Path(image.name).stem}_{'grid' if grid else present[0].method}.png")
-            path, _ = QFileDialog.getSaveFileName(self, "Export", suggestion, "PNG (*.png)")
+            path, _ = QFileDialog.getSaveFileName(self, self.tr("Export"), suggestion,
+                                                  "PNG (*.png)")
             if not path:
                 return []
         model = state.model
@@ -418,9 +485,11 @@ class MainWindow(QMainWindow):
             written = export_maps(path, state.pixels, present,
                                   [state.maps[c].values for c in present], state.display, metadata)
         except (OSError, ValueError) as error:
-            state.report_error(f"Export failed: {error}")
+            state.report_error(self.tr("Export failed: {error}").format(error=error))
             return []
-        self.statusBar().showMessage(f"Exported {len(written)} files next to {written[0]}", 8000)
+        self.statusBar().showMessage(
+            self.tr("Exported {count} files next to {path}").format(count=len(written),
+                                                                     path=written[0]), 8000)
         return written
 
     def wait_until_idle(self, callback: Callable[[], None], timeout_s: float = 300.0) -> None:

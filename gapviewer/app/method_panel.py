@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from .controller import default_layer, valid_layers
+from .i18n import translate_method_text
 from .state import AppState, Cell, ParamEntry
 
 
@@ -46,7 +47,7 @@ def param_control(param: ParamEntry, value: Any) -> QWidget:
                         param.maximum if param.maximum is not None else 1e12)
         widget.setSingleStep(0.1)
         widget.setValue(float(value))
-    widget.setToolTip(param.help)
+    widget.setToolTip(translate_method_text(param.help))
     return widget
 
 
@@ -84,20 +85,23 @@ class MethodPanel(QWidget):
         super().__init__(parent)
         self.state = state
         self.method = QComboBox()
-        self.method.setToolTip("Every registered method")
+        self.method.setToolTip(self.tr("Every registered method"))
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setObjectName("methodSummary")
         self.layer = QComboBox()
-        self.layer.setToolTip("Layers this method accepts, with output shapes; ★ marks pre-GAP")
+        self.layer.setToolTip(
+            self.tr("Layers this method accepts, with output shapes; ★ marks pre-GAP"))
         self.form = QFormLayout()
         self.params_box = QWidget()
         self.params_box.setLayout(self.form)
         self.controls: dict[str, QWidget] = {}
         self._params_method: str | None = None
-        self.add_button = QPushButton("Add cell")
-        self.add_button.setToolTip("Add a comparison cell (a copy of this one; then change it)")
-        self.remove_button = QPushButton("Remove cell")
+        self.add_button = QPushButton(self.tr("&Add cell"))
+        self.add_button.setToolTip(
+            self.tr("Add a comparison cell (a copy of this one; then change it)"))
+        self.remove_button = QPushButton(self.tr("&Remove cell"))
+        self.remove_button.setToolTip(self.tr("Remove the active comparison cell"))
         self.add_button.clicked.connect(self._add)
         self.remove_button.clicked.connect(lambda: state.remove_cell(state.active_cell))
         buttons = QHBoxLayout()
@@ -106,8 +110,8 @@ class MethodPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         top = QFormLayout()
-        top.addRow("Method", self.method)
-        top.addRow("Layer", self.layer)
+        top.addRow(self.tr("&Method"), self.method)
+        top.addRow(self.tr("&Layer"), self.layer)
         layout.addLayout(top)
         layout.addWidget(self.summary)
         layout.addWidget(self.params_box)
@@ -136,7 +140,7 @@ class MethodPanel(QWidget):
         for method in state.methods.values():
             self.method.addItem(method.name, method.id)
             self.method.setItemData(self.method.count() - 1,
-                                    f"{method.summary}\n{method.source}",
+                                    f"{translate_method_text(method.summary)}\n{method.source}",
                                     Qt.ItemDataRole.ToolTipRole)
         if cell is not None:
             self.method.setCurrentIndex(self.method.findData(cell.method))
@@ -158,10 +162,11 @@ class MethodPanel(QWidget):
         shapes = {layer.name: layer.shape for layer in model.layers}
         for name in valid_layers(method, model.pre_gap_layer, self._grids()):
             shape = "×".join(map(str, shapes.get(name, ())))
-            mark = "  ★ pre-GAP" if name == model.pre_gap_layer else ""
+            mark = "  ★ " + self.tr("pre-GAP") if name == model.pre_gap_layer else ""
             self.layer.addItem(f"{name}   {shape}{mark}".rstrip(), name)
         self.layer.setCurrentIndex(max(0, self.layer.findData(cell.layer)))
-        self.summary.setText(f"{method.summary}<br><small><i>{method.source}</i></small>")
+        self.summary.setText(f"{translate_method_text(method.summary)}"
+                             f"<br><small><i>{method.source}</i></small>")
 
     def _fill_params(self, cell: Cell | None) -> None:
         method = self.state.methods.get(cell.method) if cell else None
@@ -186,7 +191,7 @@ class MethodPanel(QWidget):
             control = param_control(param, values.get(param.name, param.default))
             control_changed(control).connect(self._params_edited)
             self.controls[param.name] = control
-            self.form.addRow(param.label, control)
+            self.form.addRow(translate_method_text(param.label), control)
 
     def _method_chosen(self) -> None:
         cell, model = self.cell, self.state.model
@@ -198,7 +203,8 @@ class MethodPanel(QWidget):
             method, model.pre_gap_layer, self._grids()
         )
         if layer is None:
-            self.state.report_error(f"{method.name} has no usable layer in this model")
+            self.state.report_error(
+                self.tr("{name} has no usable layer in this model").format(name=method.name))
             self._sync()
             return
         self.state.replace_cell(self.state.active_cell, Cell(method.id, layer))

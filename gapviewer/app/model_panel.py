@@ -5,7 +5,7 @@ what was loaded; a failure is reported and the previous model stays in use.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -21,27 +21,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .controller import model_not_loaded
 from .state import AppState, ModelSpec
-
-SOURCES = {
-    "builtin": "Built-in EfficientNet-Lite0 (ImageNet)",
-    "torchvision": "torchvision architecture + weights",
-    "file": "Model file (.safetensors, trusted .pt)",
-}
-TRUST_WARNING = (
-    "A full-model file (pickle or TorchScript) can run any Python code on this computer when "
-    "it is opened, with your permissions: read or delete files, install software, send data.\n\n"
-    "Trust it only if it comes from an author you trust, through a channel you trust. "
-    "Weights-only files (.safetensors, state dicts) never need this.\n\nTrust this file?"
-)
 
 
 def confirm_trust(parent: QWidget, path: str) -> bool:
     """Ask the user to confirm running code from `path` (default answer: No)."""
     answer = QMessageBox.warning(
         parent,
-        "Trust this model file?",
-        f"{path}\n\n{TRUST_WARNING}",
+        QCoreApplication.translate("ModelPanel", "Trust this model file?"),
+        "{}\n\n{}".format(path, QCoreApplication.translate(
+            "ModelPanel",
+            "A full-model file (pickle or TorchScript) can run any Python code on this computer "
+            "when it is opened, with your permissions: read or delete files, install software, "
+            "send data.\n\nTrust it only if it comes from an author you trust, through a channel "
+            "you trust. Weights-only files (.safetensors, state dicts) never need this.\n\n"
+            "Trust this file?",
+        )),
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
         QMessageBox.StandardButton.No,
     )
@@ -53,7 +49,11 @@ class _PathEdit(QWidget):
         super().__init__()
         self.edit = QLineEdit()
         self.edit.setClearButtonEnabled(True)
+        self.edit.setAccessibleName(caption)
+        self.edit.setToolTip(caption)
         button = QPushButton("…")
+        button.setAccessibleName(self.tr("Browse…"))
+        button.setToolTip(self.tr("Choose a file"))
         button.setFixedWidth(28)
         button.clicked.connect(lambda: self._browse(caption, filters))
         layout = QHBoxLayout(self)
@@ -79,7 +79,12 @@ class ModelPanel(QWidget):
         super().__init__(parent)
         self.state = state
         self.source = QComboBox()
-        for key, label in SOURCES.items():
+        sources = {
+            "builtin": self.tr("Built-in EfficientNet-Lite0 (ImageNet)"),
+            "torchvision": self.tr("torchvision architecture + weights"),
+            "file": self.tr("Model file (.safetensors, trusted .pt)"),
+        }
+        for key, label in sources.items():
             self.source.addItem(label, key)
         self.source.setMinimumContentsLength(12)
         self.source.setSizeAdjustPolicy(
@@ -92,26 +97,28 @@ class ModelPanel(QWidget):
         self.architecture.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
-        self.weights = _PathEdit("Weights or model file",
-                                 "Model files (*.safetensors *.pt *.pth *.bin);;All files (*)")
-        self.classes = _PathEdit("Class names (one per line)", "Text (*.txt);;All files (*)")
-        self.trust = QCheckBox("Trust file (it may run code)")
-        self.trust.setToolTip("Needed for full pickles and TorchScript files; asks first")
+        self.weights = _PathEdit(self.tr("Weights or model file"),
+                                 self.tr("Model files (*.safetensors *.pt *.pth *.bin);;"
+                                         "All files (*)"))
+        self.classes = _PathEdit(self.tr("Class names (one per line)"),
+                                 self.tr("Text (*.txt);;All files (*)"))
+        self.trust = QCheckBox(self.tr("Trust file (it may run code)"))
+        self.trust.setToolTip(self.tr("Needed for full pickles and TorchScript files; asks first"))
         self.trust.toggled.connect(self._trust_toggled)
         self.device = QComboBox()
         self.device.addItem("CPU", "cpu")
-        self.load_button = QPushButton("Load model")
+        self.load_button = QPushButton(self.tr("Load model"))
         self.load_button.clicked.connect(self.load)
-        self.info = QLabel("Loading the built-in model…")
+        self.info = QLabel(self.tr("Loading the built-in model…"))
         self.info.setWordWrap(True)
         self.info.setObjectName("modelInfo")
         self.form = QFormLayout()
-        self.form.addRow("Source", self.source)
-        self.form.addRow("Architecture", self.architecture)
-        self.form.addRow("Weights / file", self.weights)
-        self.form.addRow("Class names", self.classes)
+        self.form.addRow(self.tr("Source"), self.source)
+        self.form.addRow(self.tr("Architecture"), self.architecture)
+        self.form.addRow(self.tr("Weights / file"), self.weights)
+        self.form.addRow(self.tr("Class names"), self.classes)
         self.form.addRow("", self.trust)
-        self.form.addRow("Device", self.device)
+        self.form.addRow(self.tr("Device"), self.device)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(self.form)
@@ -144,7 +151,7 @@ class ModelPanel(QWidget):
             self.device.addItem("CUDA", "cuda")
 
     def _trust_toggled(self, checked: bool) -> None:
-        if checked and not self.confirm(self, self.weights.text() or "this file"):
+        if checked and not self.confirm(self, self.weights.text() or self.tr("this file")):
             self.trust.blockSignals(True)
             self.trust.setChecked(False)
             self.trust.blockSignals(False)
@@ -165,14 +172,15 @@ class ModelPanel(QWidget):
     def load(self) -> None:
         spec = self.spec()
         if spec.kind != "builtin" and not spec.source:
-            self.info.setText("<span style='color:#e06c5a'>Name an architecture or a file.</span>")
+            self.info.setText("<span style='color:#e06c5a'>{}</span>".format(
+                self.tr("Name an architecture or a file.")))
             return
         self.state.request_model(spec)
 
     def _loading(self, loading: bool) -> None:
         self.load_button.setEnabled(not loading)
         if loading:
-            self.info.setText("Loading…")
+            self.info.setText(self.tr("Loading…"))
 
     def _show_model(self) -> None:
         model = self.state.model
@@ -180,14 +188,16 @@ class ModelPanel(QWidget):
             return
         shapes = {layer.name: layer.shape for layer in model.layers}
         pre = model.pre_gap_layer
-        pre_text = f"{pre} ({'×'.join(map(str, shapes.get(pre, ())))})" if pre else "none found"
-        self.info.setText(
-            f"<b>{model.architecture}</b><br>{model.source}<br>"
-            f"{model.num_classes} classes · input {'×'.join(map(str, model.input_size))}"
-            f" · {model.device}<br>GAP layer: {model.gap_layer or 'mean in forward()'}"
-            f"<br>Pre-GAP layer: {pre_text}"
-        )
+        pre_text = (f"{pre} ({'×'.join(map(str, shapes.get(pre, ())))})" if pre
+                    else self.tr("none found"))
+        details = self.tr(
+            "{classes} classes · input {size} · {device}<br>GAP layer: {gap}"
+            "<br>Pre-GAP layer: {pre}"
+        ).format(classes=model.num_classes, size="×".join(map(str, model.input_size)),
+                 device=model.device, gap=model.gap_layer or self.tr("mean in forward()"),
+                 pre=pre_text)
+        self.info.setText(f"<b>{model.architecture}</b><br>{model.source}<br>{details}")
 
     def _maybe_failed(self, message: str) -> None:
-        if message.startswith("Model not loaded"):
+        if message.startswith(model_not_loaded()):
             self.info.setText(f"<span style='color:#e06c5a'>{message}</span>")

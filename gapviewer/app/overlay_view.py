@@ -55,7 +55,8 @@ class CellView(QWidget):
         self.title.setObjectName("cellTitle")
         self.close_button = QToolButton()
         self.close_button.setText("✕")
-        self.close_button.setToolTip("Remove this cell from the comparison")
+        self.close_button.setToolTip(self.tr("Remove this cell from the comparison"))
+        self.close_button.setAccessibleName(self.tr("Remove this cell"))
         self.close_button.setAutoRaise(True)
         self.close_button.clicked.connect(self.closeRequested)
         self.readout = QLabel(" ")
@@ -151,7 +152,8 @@ class CellView(QWidget):
         value = float(self.raw[region])
         where = ", ".join(map(str, region))
         self.readout.setText(
-            f"pixel ({int(point.x())}, {int(point.y())})   region ({where})   value {value:.4g}"
+            self.tr("pixel ({x}, {y})   region ({region})   value {value}").format(
+                x=int(point.x()), y=int(point.y()), region=where, value=f"{value:.4g}")
         )
 
     def reset_zoom(self) -> None:

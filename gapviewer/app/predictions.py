@@ -17,8 +17,6 @@ from PySide6.QtWidgets import (
 
 from .state import AppState
 
-TOP1 = "Top-1 prediction (automatic)"
-
 
 class PredictionsPanel(QWidget):
     """Reads predictions and target from the state; writes the target."""
@@ -27,13 +25,15 @@ class PredictionsPanel(QWidget):
         super().__init__(parent)
         self.state = state
         self.list = QListWidget()
-        self.list.setToolTip("Click a class to explain it")
+        self.list.setToolTip(self.tr("Click a class to explain it"))
+        self.list.setAccessibleName(self.tr("Top-5 predictions"))
         self.list.setMaximumHeight(140)
         self.list.itemClicked.connect(self._clicked)
         self.target = QComboBox()
         self.target.setEditable(True)
         self.target.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.target.setToolTip("Type or pick any class to explain")
+        self.target.setToolTip(self.tr("Type or pick any class to explain"))
+        self.target.setAccessibleName(self.tr("Class to explain"))
         completer = QCompleter(self.target.model(), self.target)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
@@ -45,7 +45,9 @@ class PredictionsPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.list)
-        layout.addWidget(QLabel("Explain class"))
+        caption = QLabel(self.tr("E&xplain class"))
+        caption.setBuddy(self.target)
+        layout.addWidget(caption)
         layout.addWidget(self.target)
         layout.addWidget(self.explaining)
         state.modelChanged.connect(self._fill_classes)
@@ -57,7 +59,7 @@ class PredictionsPanel(QWidget):
     def _fill_classes(self) -> None:
         self.target.blockSignals(True)
         self.target.clear()
-        self.target.addItem(TOP1, None)
+        self.target.addItem(self.tr("Top-1 prediction (automatic)"), None)
         if self.state.model is not None:
             for index, name in enumerate(self.state.model.class_names):
                 self.target.addItem(f"{index}: {name}", index)
@@ -69,7 +71,9 @@ class PredictionsPanel(QWidget):
         for index, name, probability in self.state.predictions:
             item = QListWidgetItem(f"{probability:6.1%}   {name}")
             item.setData(Qt.ItemDataRole.UserRole, index)
-            item.setToolTip(f"class {index}: {name}; click to explain it")
+            item.setToolTip(
+                self.tr("class {index}: {name}; click to explain it").format(index=index, name=name)
+            )
             self.list.addItem(item)
         self._show_target()
 
@@ -92,6 +96,8 @@ class PredictionsPanel(QWidget):
             item.setFont(font)
         shown = state.explained_target
         if state.model is not None and isinstance(shown, int) and shown < state.model.num_classes:
-            self.explaining.setText(f"Explaining <b>{state.model.class_names[shown]}</b>")
+            self.explaining.setText(
+                self.tr("Explaining <b>{name}</b>").format(name=state.model.class_names[shown])
+            )
         else:
             self.explaining.setText("")

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QObject, Qt, QUrl, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Qt, QUrl, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -47,8 +47,8 @@ from .jobs import JobThread
 
 log = logging.getLogger(__name__)
 
-PANEL_TITLE = "Signals & spectra"
-OPEN_ACTION = "Open signal or spectral image…"
+PANEL_TITLE = QT_TRANSLATE_NOOP("SignalWorkspace", "Signals & spectra")
+OPEN_ACTION = QT_TRANSLATE_NOOP("SignalWorkspace", "Open signal or spectral image…")
 AUDIO_SUFFIXES = frozenset({".wav", ".flac"})
 IMAGE_SUFFIXES = frozenset({".tif", ".tiff"})
 FILE_FILTER = (
@@ -818,7 +818,8 @@ def install_signal_workspace(window: Any) -> SignalWorkspace:
     """Add the panel (tabbed below the view, hidden until used) and the File-menu action to a
     `MainWindow`; the worker is joined when the window closes."""
     workspace = SignalWorkspace()
-    dock = window.add_panel(PANEL_TITLE, workspace, Qt.DockWidgetArea.BottomDockWidgetArea)
+    dock = window.add_panel(QCoreApplication.translate("SignalWorkspace", PANEL_TITLE), workspace,
+                            Qt.DockWidgetArea.BottomDockWidgetArea)
     dock.hide()
 
     def open_signals() -> None:
@@ -826,7 +827,8 @@ def install_signal_workspace(window: Any) -> SignalWorkspace:
         dock.raise_()
         workspace.open_dialog()
 
-    action = window.add_action("File", OPEN_ACTION, open_signals)
+    action = window.add_action(
+        "File", QCoreApplication.translate("SignalWorkspace", OPEN_ACTION), open_signals)
     menu = window.menu("File")
     entries = menu.actions()
     opening = [e for e in entries if e.text().startswith("Open") and e is not action]
