@@ -15,6 +15,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from importlib import metadata
 from typing import Any
 
 import numpy as np
@@ -75,6 +76,14 @@ class ExplainResult:
     predictions: tuple[tuple[int, str, float], ...]
     maps: dict[Cell, MapResult]
     seconds: float
+
+
+def _installed_version(distribution: str) -> str:
+    """The installed version of `distribution`, or "not installed"."""
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return "not installed"
 
 
 def _method_entry(method: Any) -> MethodEntry:
@@ -168,6 +177,7 @@ class Engine(QObject):
         self._cancel: Any = None
         self._samples: dict[str, np.ndarray] | None = None
         self.torch_import_seconds: float | None = None
+        self.library_versions: dict[str, str] = {}  # torch, torchvision: set by the model thread
         self.explain_generation = 0
         self.decode_generation = 0
         self._job_generation = dict.fromkeys(MODEL_JOB_CHANNELS, 0)
@@ -225,6 +235,8 @@ class Engine(QObject):
             log.exception("cannot list torchvision architectures")
             architectures = []
         methods = [_method_entry(m) for m in METHODS.values()]
+        self.library_versions = {"torch": torch.__version__,
+                                 "torchvision": _installed_version("torchvision")}
         self.ready.emit(methods, architectures, bool(torch.cuda.is_available()))
 
     def load_model(self, spec: ModelSpec) -> None:

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from . import session
+from .about import AboutDialog
 from .browser import BrowserPanel
 from .compare_grid import CompareGrid
 from .controller import Controller
@@ -181,6 +182,7 @@ class MainWindow(QMainWindow):
         self.add_action("Analysis", self.tr("&Open scan results…"), self.open_scan_results_dialog)
         self.add_action("Analysis", self.tr("&Cancel scan"), lambda: self.triage_link.cancel_scan())
         self.add_action("Help", self.tr("&Keyboard shortcuts"), self.show_shortcuts, "F1")
+        self.add_action("Help", self.tr("&About gapviewer"), self.show_about)
 
     def _build_language_menu(self) -> None:
         """View > Language: the system's language or one of the catalogues; applied on restart."""
@@ -432,6 +434,13 @@ class MainWindow(QMainWindow):
              self.tr("Wheel zooms, drag pans (all cells together); hover reads values")),
             (self.tr("Drop"), self.tr("Drop image files or folders anywhere on the window")),
         )
+
+    def show_about(self) -> AboutDialog:
+        """Help > About: versions (torch's once the model thread has it) and the model's origin."""
+        dialog = AboutDialog(self.state, self.engine, self)
+        dialog.setModal(False)
+        dialog.show()
+        return dialog
 
     def show_shortcuts(self) -> QDialog:
         dialog = QDialog(self)

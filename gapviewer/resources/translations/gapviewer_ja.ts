@@ -1,6 +1,39 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="ja" sourcelanguage="en">
 <context>
+    <name>AboutDialog</name>
+    <message>
+        <location filename="../../app/about.py" line="+24" />
+        <source>loading…</source>
+        <translation>読み込み中…</translation>
+    </message>
+    <message>
+        <location line="+24" />
+        <source>About gapviewer</source>
+        <translation>gapviewer について</translation>
+    </message>
+    <message>
+        <location line="+17" />
+        <source>no model loaded yet</source>
+        <translation>モデルはまだ読み込まれていません</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>{architecture} from {source} ({count} classes, {device})</source>
+        <translation>{architecture}（入手元：{source}、{count} クラス、{device}）</translation>
+    </message>
+    <message>
+        <location line="+14" />
+        <source>Contribution heat maps that explain image classifiers.</source>
+        <translation>画像分類器の判断を寄与度ヒートマップで説明します。</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>Model</source>
+        <translation>モデル</translation>
+    </message>
+</context>
+<context>
     <name>Banner</name>
     <message>
         <location filename="../../app/feedback.py" line="+31" />
@@ -241,7 +274,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/main_window.py" line="+84" />
+        <location filename="../../app/main_window.py" line="+85" />
         <source>Starting…</source>
         <translation>起動中…</translation>
     </message>
@@ -384,6 +417,11 @@
         <location line="+1" />
         <source>&amp;Keyboard shortcuts</source>
         <translation>キーボードショートカット(&amp;K)</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>&amp;About gapviewer</source>
+        <translation>gapviewer について(&amp;A)</translation>
     </message>
     <message>
         <location line="+4" />
@@ -567,7 +605,7 @@
         <translation>画像ファイルやフォルダをウィンドウのどこにでもドロップできます</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+12" />
         <source>Keyboard shortcuts</source>
         <translation>キーボードショートカット</translation>
     </message>
