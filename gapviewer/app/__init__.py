@@ -69,6 +69,8 @@ def launch(argv: Sequence[str]) -> int:
     from PySide6.QtCore import QEventLoop, QSettings
     from PySide6.QtWidgets import QApplication
 
+    from .about import versions_text
+    from .crash_report import install_crash_reporter
     from .i18n import install_translator
     from .main_window import LANGUAGE_KEY, MainWindow
     from .session import APPLICATION, ORGANISATION, default_settings
@@ -91,6 +93,7 @@ def launch(argv: Sequence[str]) -> int:
         print(f"gapviewer: --size must look like 1400x860, got {args.size}", file=sys.stderr)
         return 2
     window.resize(width, height)
+    reporter = install_crash_reporter(window, lambda: versions_text(window.engine))
     window.show()
     window.start(args.paths, model=_model_spec(args),
                  restore=not (screenshot or args.no_restore), samples=not args.no_samples)
@@ -112,4 +115,5 @@ def launch(argv: Sequence[str]) -> int:
         window.closed.connect(loop.quit)
         loop.exec()
     window.engine.stop()
+    reporter.uninstall()
     return result["code"]

@@ -180,6 +180,29 @@
     </message>
 </context>
 <context>
+    <name>CrashDialog</name>
+    <message>
+        <location filename="../../app/crash_report.py" line="+54" />
+        <source>gapviewer: unexpected error</source>
+        <translation>gapviewer：予期しないエラー</translation>
+    </message>
+    <message>
+        <location line="+4" />
+        <source>The full report was added to {path}</source>
+        <translation>詳しいレポートを {path} に追記しました</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>&amp;Copy details</source>
+        <translation>詳細をコピー(&amp;C)</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>Copy the traceback and the versions to the clipboard, for a bug report</source>
+        <translation>不具合報告用に、トレースバックとバージョン情報をクリップボードにコピーします</translation>
+    </message>
+</context>
+<context>
     <name>DisplayBar</name>
     <message>
         <location filename="../../app/display_bar.py" line="+34" />
