@@ -77,6 +77,10 @@ class CellView(QWidget):
         self.colorbar.axis.setStyle(hideOverlappingLabels=False)
         self.plot.addItem(self.colorbar, row=0, col=1)
         self.plot.scene().sigMouseMoved.connect(self._hover)
+        self.plot.setAccessibleName(self.tr("Heat map over the image"))
+        self.plot.setAccessibleDescription(
+            self.tr("Wheel zooms, dragging pans; the value under the pointer shows below")
+        )
         header = QHBoxLayout()
         header.setContentsMargins(6, 2, 2, 2)
         header.addWidget(self.title, 1)

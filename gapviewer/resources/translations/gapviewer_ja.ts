@@ -81,7 +81,17 @@
         <translation>このセルを削除</translation>
     </message>
     <message>
-        <location line="+96" />
+        <location line="+21" />
+        <source>Heat map over the image</source>
+        <translation>画像に重ねたヒートマップ</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>Wheel zooms, dragging pans; the value under the pointer shows below</source>
+        <translation>ホイールで拡大縮小、ドラッグで移動します。ポインター位置の値は下に表示されます</translation>
+    </message>
+    <message>
+        <location line="+77" />
         <source>pixel ({x}, {y})   region ({region})   value {value}</source>
         <translation>画素 ({x}, {y})   領域 ({region})   値 {value}</translation>
     </message>
