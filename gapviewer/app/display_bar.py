@@ -33,7 +33,9 @@ class DisplayBar(QWidget):
         self.slider.setToolTip(
             self.tr("Transmittance of the heat map (0 % opaque, 100 % invisible), patent FIG. 6")
         )
-        self.slider.setAccessibleName(self.tr("Transmittance"))
+        for part in (self.slider, *self.slider.findChildren(QWidget)):  # slider, value box
+            part.setAccessibleName(self.tr("Transmittance"))
+            part.setToolTip(self.slider.toolTip())
         self.slider.setMinimumWidth(110)
         self.colormap = _combo({name: name for name in render.COLORMAPS}, self.tr("Colormap"))
         self.normalisation = _combo(

@@ -58,3 +58,47 @@ def test_menus_are_found_by_name_whatever_their_title(window):
     assert window.menu("File") is file_menu
     titles = [a.text() for a in window.menuBar().actions()]
     assert titles.count("ファイル(&F)") == 1 and "&File" not in titles
+
+
+def test_focus_stops_without_text_have_accessible_names_and_tooltips(window):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import (
+        QAbstractButton,
+        QAbstractItemView,
+        QAbstractSpinBox,
+        QComboBox,
+        QLineEdit,
+        QPushButton,
+    )
+
+    panel = window.model_panel
+    named = [
+        window.browser.view, window.predictions.list, window.predictions.target,
+        panel.weights.edit, panel.classes.edit, window.grid.views[0].close_button,
+        *panel.weights.findChildren(QPushButton),
+    ]
+    for widget in named:
+        assert widget.accessibleName(), type(widget).__name__
+        assert widget.toolTip(), type(widget).__name__
+    assert window.grid.views[0].plot.accessibleName()
+    textless = [
+        w for kind in (QAbstractButton, QAbstractItemView, QLineEdit)
+        for w in window.findChildren(kind)
+        if w.isVisibleTo(window) and w.focusPolicy() != Qt.FocusPolicy.NoFocus
+        and not (isinstance(w, QAbstractButton) and w.text().strip("…✕ "))
+        and not isinstance(w.parent(), (QComboBox, QAbstractSpinBox))  # named by form labels
+    ]
+    unnamed = [type(w).__name__ for w in textless if not (w.accessibleName() or w.toolTip())]
+    assert not unnamed
+
+
+def test_menus_have_mnemonics_and_method_items_explain_themselves(window):
+    from PySide6.QtCore import Qt
+
+    titles = [action.text() for action in window.menuBar().actions()]
+    assert titles and all("&" in title for title in titles), titles
+    combo = window.method_panel.method
+    for row in range(combo.count()):
+        method = window.state.methods[combo.itemData(row)]
+        tip = combo.itemData(row, Qt.ItemDataRole.ToolTipRole)
+        assert method.summary in tip and method.source in tip
