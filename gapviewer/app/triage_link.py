@@ -172,12 +172,12 @@ class TriageLink(QObject):
         """Scan a labelled folder or CSV/JSON list with the loaded model; False if none is."""
         model = self.state.model
         if model is None:
-            self.state.report_error("Load a model before scanning")
+            self.state.report_error(self.tr("Load a model before scanning"))
             return False
         run = _ScanRun(source, model.model_id, model.class_names, started=time.perf_counter())
         self._scan = run
         self.view.set_results([], model.class_names)
-        self.view.set_scanning(True, "Reading labels…")
+        self.view.set_scanning(True, self.tr("Reading labels…"))
         self._submit("scan", run.model_id, read_labels_job(source, model.class_names))
         return True
 
@@ -186,14 +186,16 @@ class TriageLink(QObject):
         run = self._scan
         if run is not None:
             self.engine.cancel_model_job("scan")
-            self._scan_stopped(f"Scan cancelled after {run.done} of {len(run.items)} images")
+            self._scan_stopped(self.tr("Scan cancelled after {done} of {total} images").format(
+                done=run.done, total=len(run.items)))
 
     def _scan_next(self) -> None:
         run = self._scan
         if run.next >= len(run.items):
             seconds = time.perf_counter() - run.started
             self._scan = None
-            self.view.set_scanning(False, f"Scanned {run.done} images in {seconds:.1f} s")
+            self.view.set_scanning(False, self.tr("Scanned {count} images in {seconds} s").format(
+                count=run.done, seconds=f"{seconds:.1f}"))
             return
         chunk = run.items[run.next:run.next + SCAN_CHUNK]
         run.next += len(chunk)
@@ -208,7 +210,8 @@ class TriageLink(QObject):
         left = (total - run.done) / rate if rate else 0.0
         self.view.set_progress(
             run.done / max(total, 1),
-            f"Scanning: {run.done}/{total} images, {rate:.1f} images/s, {left:.0f} s left",
+            self.tr("Scanning: {done}/{total} images, {rate} images/s, {left} s left").format(
+                done=run.done, total=total, rate=f"{rate:.1f}", left=f"{left:.0f}"),
         )
 
     def _scan_stopped(self, message: str) -> None:
@@ -225,7 +228,7 @@ class TriageLink(QObject):
             (entry.name for entry in reversed(model.layers) if entry.has_grid), None
         )
         if layer is None:
-            self.state.report_error("Triage maps need a layer with a spatial grid")
+            self.state.report_error(self.tr("Triage maps need a layer with a spatial grid"))
             return
         self.inspection = None
         self.view.whatif.set_available(False)
@@ -236,14 +239,14 @@ class TriageLink(QObject):
         """Zero the top `fraction` positive cells of the predicted-class map (the what-if)."""
         if self.inspection is None or self.state.model is None:
             return
-        self.view.whatif.show_message("Re-running the network…")
+        self.view.whatif.show_message(self.tr("Re-running the network…"))
         self._submit("whatif", self.state.model.model_id, whatif_job(self.inspection, fraction))
 
     def invalidate_mask(self, mask: np.ndarray) -> None:
         """Zero the regions painted on the what-if picture (a bool grid of the map's layer)."""
         if self.inspection is None or self.state.model is None:
             return
-        self.view.whatif.show_message("Re-running the network…")
+        self.view.whatif.show_message(self.tr("Re-running the network…"))
         self._submit("whatif", self.state.model.model_id,
                      whatif_job(self.inspection, mask=np.asarray(mask, bool)))
 
@@ -281,7 +284,8 @@ class TriageLink(QObject):
 
     def _labels_read(self, dataset: Any) -> None:
         if not dataset.items:
-            self._scan_stopped(f"No labelled images in {self._scan.source}")
+            self._scan_stopped(
+                self.tr("No labelled images in {source}").format(source=self._scan.source))
             return
         if dataset.unmatched or dataset.ambiguous or dataset.problems:
             self.state.report_error(" ".join(dataset.report().splitlines()))
@@ -292,11 +296,12 @@ class TriageLink(QObject):
         if not self._current(channel, generation):
             return
         if channel == "scan" and self._scan is not None:
-            self._scan_stopped(f"Scan stopped: {message}")
+            self._scan_stopped(self.tr("Scan stopped: {message}").format(message=message))
         elif channel == "whatif":
-            self.view.whatif.show_message(f"What-if failed: {message}")
-        self.state.report_error(f"Triage: {message}")
+            self.view.whatif.show_message(
+                self.tr("What-if failed: {message}").format(message=message))
+        self.state.report_error(self.tr("Triage: {message}").format(message=message))
 
     def _on_cancelled(self, channel: str, generation: int) -> None:
         if channel == "whatif" and self._current(channel, generation):
-            self.view.whatif.show_message("What-if cancelled")
+            self.view.whatif.show_message(self.tr("What-if cancelled"))
