@@ -43,14 +43,18 @@ def first_tensor(output: object) -> torch.Tensor | None:
 
 def modules_by_name(model: nn.Module, names: Iterable[str]) -> dict[str, nn.Module]:
     """Look layers up by their dotted names, with one clear error listing unknown names."""
-    available = dict(model.named_modules())
-    wanted = list(dict.fromkeys(names))
-    unknown = [name for name in wanted if name not in available]
+    found: dict[str, nn.Module] = {}
+    unknown = []
+    for name in dict.fromkeys(names):
+        try:
+            found[name] = model.get_submodule(name)
+        except AttributeError:
+            unknown.append(name)
     if unknown:
         raise KeyError(
             f"unknown layer(s): {', '.join(unknown)}; see `gapviewer layers` for valid names"
         )
-    return {name: available[name] for name in wanted}
+    return found
 
 
 @contextmanager
