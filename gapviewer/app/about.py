@@ -46,6 +46,7 @@ class AboutDialog(QDialog):
         self.state = state
         self.engine = engine
         self.setWindowTitle(self.tr("About gapviewer"))
+        self.setMinimumWidth(460)
         self.text = QLabel()
         self.text.setTextFormat(Qt.TextFormat.RichText)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

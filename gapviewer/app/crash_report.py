@@ -53,6 +53,7 @@ class CrashDialog(QDialog):
         self.details = details
         self.setWindowTitle(self.tr("gapviewer: unexpected error"))
         self.setModal(False)
+        self.setMinimumWidth(460)
         self.reason = QLabel(reason)
         self.reason.setWordWrap(True)
         self.where = QLabel(self.tr("The full report was added to {path}").format(path=path))
