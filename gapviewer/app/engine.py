@@ -382,7 +382,7 @@ class Engine(QObject):
             self.jobCancelled.emit(channel, generation)
             return
         if self._model is None or model_id != self._model_id:
-            self.jobFailed.emit(channel, generation, "the model changed; ask again")
+            self.jobFailed.emit(channel, generation, self.tr("the model changed; ask again"))
             return
         context = JobContext(
             self._model,

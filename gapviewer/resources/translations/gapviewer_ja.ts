@@ -13,7 +13,7 @@
         <translation>gapviewer について</translation>
     </message>
     <message>
-        <location line="+17" />
+        <location line="+18" />
         <source>no model loaded yet</source>
         <translation>モデルはまだ読み込まれていません</translation>
     </message>
@@ -197,7 +197,7 @@
         <translation>gapviewer：予期しないエラー</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+5" />
         <source>The full report was added to {path}</source>
         <translation>詳しいレポートを {path} に追記しました</translation>
     </message>
@@ -294,6 +294,14 @@
         <location line="+31" />
         <source>Signed maps use the diverging {name} colormap</source>
         <translation>符号付きマップは発散型カラーマップ {name} を使います</translation>
+    </message>
+</context>
+<context>
+    <name>Engine</name>
+    <message>
+        <location filename="../../app/engine.py" line="+385" />
+        <source>the model changed; ask again</source>
+        <translation>モデルが変わりました。もう一度実行してください</translation>
     </message>
 </context>
 <context>
