@@ -102,3 +102,10 @@ def test_menus_have_mnemonics_and_method_items_explain_themselves(window):
         method = window.state.methods[combo.itemData(row)]
         tip = combo.itemData(row, Qt.ItemDataRole.ToolTipRole)
         assert method.summary in tip and method.source in tip
+
+
+def test_language_option_is_parsed():
+    from gapviewer.app import build_parser
+
+    assert build_parser().parse_args(["--language", "ja"]).language == "ja"
+    assert build_parser().parse_args([]).language is None  # saved choice, else the system's
