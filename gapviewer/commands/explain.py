@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 from pathlib import Path
 
 import numpy as np
 
-from .common import add_model_options, fail, load_model_from_args
+from .common import (
+    add_method_options,
+    add_model_options,
+    fail,
+    load_model_from_args,
+    method_params,
+    safe_name,
+)
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -24,34 +30,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("paths", nargs="+", metavar="PATH", help="image files or folders")
     add_model_options(parser)
-    parser.add_argument(
-        "--method",
-        action="append",
-        dest="methods",
-        metavar="ID",
-        help="method id, repeatable (default gap-direction); see `gapviewer layers --methods`",
-    )
-    parser.add_argument(
-        "--layer",
-        action="append",
-        dest="layers",
-        metavar="NAME",
-        help="layer name, repeatable (default: each method's own default, usually pre-GAP)",
-    )
-    parser.add_argument(
-        "--target",
-        default="top1",
-        help="top1 (default), a class index, a class name, or 'output' for single-output models",
-    )
-    parser.add_argument("--formula", choices=("q3", "q5", "q6", "q7"), help="gap-direction formula")
-    parser.add_argument("--coef", type=float, help="gap-direction coefficient a (> 0)")
-    parser.add_argument(
-        "--param",
-        action="append",
-        default=[],
-        metavar="METHOD.NAME=VALUE",
-        help="any method parameter, e.g. grad-cam.relu=false (repeatable)",
-    )
+    add_method_options(parser)
     parser.add_argument("--alpha", type=float, default=0.5, help="heat-map opacity 0..1 (0.5)")
     parser.add_argument("--colormap", choices=COLORMAPS, help="default viridis; coolwarm if signed")
     parser.add_argument(
@@ -68,25 +47,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--out", default="gapviewer-out", help="output folder (gapviewer-out)")
     parser.set_defaults(func=run)
-
-
-def method_params(args: argparse.Namespace) -> dict[str, dict[str, str]]:
-    """--formula/--coef and every --param METHOD.NAME=VALUE as {method: {name: value}}."""
-    params: dict[str, dict[str, object]] = {}
-    if args.formula:
-        params.setdefault("gap-direction", {})["formula"] = args.formula
-    if args.coef is not None:
-        params.setdefault("gap-direction", {})["a"] = args.coef
-    for item in args.param:
-        match = re.fullmatch(r"([\w-]+)\.(\w+)=(.*)", item)
-        if not match:
-            fail(f"--param {item!r}: expected METHOD.NAME=VALUE")
-        params.setdefault(match[1], {})[match[2]] = match[3]
-    return params
-
-
-def _safe(text: str) -> str:
-    return re.sub(r"[^\w.-]+", "_", text).strip("_") or "map"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -123,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
             continue
         except (ExplainError, KeyError, ValueError) as error:
             fail(str(error).strip("'\""))
-        stem = _safe(Path(path).stem)
+        stem = safe_name(Path(path).stem)
         while stem in used_stems:
             stem += "_"
         used_stems.add(stem)
@@ -140,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
                 {"path": str(path), "message": f"{method_id} at {layer} skipped: {reason}"}
             )
         for (method_id, layer), values in result.maps.items():
-            base = f"{stem}__{_safe(method_id)}__{_safe(layer)}"  # layer "blocks.10" keeps ".10"
+            base = f"{stem}__{safe_name(method_id)}__{safe_name(layer)}"
             npy = str(out / f"{base}.npy")
             np.save(npy, values)
             png = None

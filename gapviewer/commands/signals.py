@@ -6,12 +6,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 from pathlib import Path
 
 import numpy as np
 
-from .common import add_model_options, fail, load_model_from_args
+from .common import (
+    add_method_options,
+    add_model_options,
+    fail,
+    load_model_from_args,
+    method_params,
+    safe_name,
+)
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -60,32 +66,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         default="auto",
         help="multi-channel NPY layout (auto: the smallest of first/last axis)",
     )
-    parser.add_argument(
-        "--method",
-        action="append",
-        dest="methods",
-        metavar="ID",
-        help="method id, repeatable (default gap-direction)",
-    )
-    parser.add_argument(
-        "--layer",
-        action="append",
-        dest="layers",
-        metavar="NAME",
-        help="layer name, repeatable (default: each method's own)",
-    )
-    parser.add_argument(
-        "--target", default="top1", help="top1 (default), a class index or a class name"
-    )
-    parser.add_argument("--formula", choices=("q3", "q5", "q6", "q7"), help="gap-direction formula")
-    parser.add_argument("--coef", type=float, help="gap-direction coefficient a (> 0)")
-    parser.add_argument(
-        "--param",
-        action="append",
-        default=[],
-        metavar="METHOD.NAME=VALUE",
-        help="any method parameter (repeatable)",
-    )
+    add_method_options(parser)
     parser.add_argument(
         "--channels",
         type=int,
@@ -133,10 +114,6 @@ def _load(args: argparse.Namespace):
         fail(str(error).strip("'\""))
 
 
-def _safe(text: str) -> str:
-    return re.sub(r"[^\w.-]+", "_", text).strip("_") or "map"
-
-
 def run(args: argparse.Namespace) -> int:
     from PIL import Image
 
@@ -153,7 +130,6 @@ def run(args: argparse.Namespace) -> int:
     from ..core.render import display_normalisation, render_overlay
     from ..core.signal_render import render_signal
     from ..core.signals import SIGNAL_EXTENSIONS, SignalPreprocessing, list_signals, load_signal
-    from .explain import method_params
 
     methods = args.methods or ["gap-direction"]
     try:
@@ -191,7 +167,7 @@ def run(args: argparse.Namespace) -> int:
             continue
         except (ExplainError, KeyError, ValueError) as error:
             fail(str(error).strip("'\""))
-        stem = _safe(path.stem)
+        stem = safe_name(path.stem)
         while stem in used:
             stem += "_"
         used.add(stem)
@@ -217,8 +193,9 @@ def run(args: argparse.Namespace) -> int:
                 {"path": str(path), "message": f"{method_id} at {layer} skipped: {reason}"}
             )
         for (method_id, layer), values in result.maps.items():
-            base = out / f"{stem}__{_safe(method_id)}__{_safe(layer)}"
-            np.save(base.with_suffix(".npy"), values)
+            base = out / f"{stem}__{safe_name(method_id)}__{safe_name(layer)}"
+            npy = f"{base}.npy"  # not with_suffix: layer "blocks.10" keeps its ".10"
+            np.save(npy, values)
             mode = display_normalisation(values, get_method(method_id).signed)
             colormap = "coolwarm" if mode == "signed" else "viridis"
             if values.ndim == 1 and signal_model:
@@ -238,7 +215,7 @@ def run(args: argparse.Namespace) -> int:
                 picture = None
             png = None
             if picture is not None:
-                png = str(base.with_suffix(".png"))
+                png = f"{base}.png"
                 Image.fromarray(picture).save(png)
             summary["results"].append(
                 {
@@ -247,7 +224,7 @@ def run(args: argparse.Namespace) -> int:
                     "layer": layer,
                     "target": result.target,
                     "png": png,
-                    "npy": str(base.with_suffix(".npy")),
+                    "npy": npy,
                 }
             )
     (out / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False))
