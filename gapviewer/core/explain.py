@@ -96,6 +96,13 @@ class MethodContext:
         self.progress = progress
         self._rule_layers = rule_layers
         self._backward: dict[str, dict[str, torch.Tensor]] = {}
+        self._memo: dict[str, Any] = {}
+
+    def memo(self, key: str, compute: Callable[[], Any]) -> Any:
+        """`compute()` once per explain call, shared by the methods that read it."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     def features(self, layer: str) -> torch.Tensor:
         """The layer's output for the explained input, detached, (1, C, *S)."""

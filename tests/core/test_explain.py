@@ -286,3 +286,28 @@ def test_explaining_does_not_touch_the_global_rng_or_parameters(tiny2d):
     assert torch.equal(torch.rand(3), expected)
     for key, value in tiny2d.module.state_dict().items():
         assert torch.equal(value, before[key])
+
+
+def test_gap_direction_and_magnitude_share_one_pass_over_the_features(tiny2d, monkeypatch):
+    from gapviewer.core.methods import gap, gap_family
+
+    calls = []
+    real = gap.gap_statistics
+
+    def counted(features):
+        calls.append(features.shape)
+        return real(features)
+
+    monkeypatch.setattr(gap_family, "gap_statistics", counted)
+    x = torch.randn(1, 3, *TINY_SIZE_2D, generator=torch.Generator().manual_seed(3))
+    result = Explainer(tiny2d).explain(x, methods=["gap-direction", "gap-magnitude"])
+    assert len(calls) == 1
+    net = tiny2d.module
+    with torch.no_grad():
+        grid = net.relu2(net.features(net.relu1(net.conv1(x))))
+    np.testing.assert_allclose(
+        result.maps[("gap-direction", "relu2")], gap.gap_direction(grid)[0].numpy(), rtol=1e-6
+    )
+    np.testing.assert_allclose(
+        result.maps[("gap-magnitude", "relu2")], gap.gap_magnitude(grid)[0].numpy(), rtol=1e-6
+    )

@@ -6,6 +6,8 @@ shaped (B, m, *S) with S = (L,) for 1-D data or (H, W) for images; N = prod(S) r
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import torch
 
 FORMULAS = ("q3", "q5", "q6", "q7")
@@ -36,7 +38,36 @@ def _projections(vectors: torch.Tensor, direction: torch.Tensor) -> tuple[torch.
     return s, q
 
 
-def one_minus_cos_removed(features: torch.Tensor) -> torch.Tensor:
+@dataclass(frozen=True)
+class GapStatistics:
+    """What the GAP family reads of a feature map, in float64: g = v_GAP (B, m) (patent eq. q1),
+    s_i = g . v_i and q_i = |v_i|^2 (B, N), the region count N and the grid S."""
+
+    g: torch.Tensor
+    s: torch.Tensor
+    q: torch.Tensor
+    count: int
+    grid: tuple[int, ...]
+
+    def as_map(self, values: torch.Tensor, dtype: torch.dtype) -> torch.Tensor:
+        """(B, N) values -> (B, *S) in `dtype`."""
+        return values.to(dtype).reshape(values.shape[0], *self.grid)
+
+
+def gap_statistics(features: torch.Tensor) -> GapStatistics:
+    """v_GAP and every region's projection on it and squared norm, in one pass over `features`."""
+    vectors = _flatten(features)
+    count = vectors.shape[-1]
+    g = vectors.sum(-1, dtype=torch.float64) / count
+    s, q = _projections(vectors, g)
+    return GapStatistics(g, s, q, count, tuple(features.shape[2:]))
+
+
+def _output_dtype(features: torch.Tensor) -> torch.dtype:
+    return features.dtype if features.is_floating_point() else torch.float32
+
+
+def one_minus_cos_removed(features: torch.Tensor | GapStatistics) -> torch.Tensor:
     """1 - D_i for every region, D_i = cos(v_GAP, v_SR-i) (patent eqs. q1, q2, q4), float64 (B, N).
 
     Closed form of the FIG. 5 loop: v_SR-i = g - u_i with g = v_GAP and u_i = v_i / N, so with
@@ -47,11 +78,9 @@ def one_minus_cos_removed(features: torch.Tensor) -> torch.Tensor:
     b = 0 (region i holds all of v_GAP, or N = 1; numerically |b|^2 <= 1e-10 (|g|^2 + |u_i|^2))
     gives 1.
     """
-    vectors = _flatten(features)
-    count = vectors.shape[-1]
-    g = vectors.sum(-1, dtype=torch.float64) / count
-    s_raw, q_raw = _projections(vectors, g)
-    s, t = s_raw / count, q_raw / count**2
+    stats = features if isinstance(features, GapStatistics) else gap_statistics(features)
+    g, count = stats.g, stats.count
+    s, t = stats.s / count, stats.q / count**2
     g2 = g.square().sum(-1, keepdim=True)
     b2 = (g2 - 2 * s + t).clamp_min(0)
     dot = g2 - s
@@ -65,18 +94,25 @@ def one_minus_cos_removed(features: torch.Tensor) -> torch.Tensor:
     return torch.where(g2 > 0, result, torch.zeros_like(result))
 
 
-def gap_direction(features: torch.Tensor, formula: str = "q3", a: float = 1.0) -> torch.Tensor:
+def gap_direction(
+    features: torch.Tensor,
+    formula: str = "q3",
+    a: float = 1.0,
+    statistics: GapStatistics | None = None,
+) -> torch.Tensor:
     """GAP-direction contribution map c_i of patent US 2025/0259040 A1, (B, m, *S) -> (B, *S).
 
     q3: c = 1 - D;  q5: c = a (1 - D);  q6: c = -a D;  q7: c = a (2 / (1 + D) - 1) = a (1-D)/(1+D),
     with D_i = cos(v_GAP, v_SR-i). Computed from 1 - D without forming D (one_minus_cos_removed),
-    returned in the input's floating dtype.
+    returned in the input's floating dtype. `statistics` of `features`, if already computed, are
+    reused (the Explainer shares them with gap-magnitude).
     """
     if formula not in FORMULAS:
         raise ValueError(f"formula must be one of {', '.join(FORMULAS)}, got {formula!r}")
     if not a > 0:
         raise ValueError(f"coefficient a must be positive (patent q5-q7), got {a}")
-    omd = one_minus_cos_removed(features)
+    stats = statistics or gap_statistics(features)
+    omd = one_minus_cos_removed(stats)
     if formula == "q3":
         values = omd
     elif formula == "q5":
@@ -85,23 +121,22 @@ def gap_direction(features: torch.Tensor, formula: str = "q3", a: float = 1.0) -
         values = -a * (1 - omd)
     else:
         values = a * omd / (2 - omd)
-    dtype = features.dtype if features.is_floating_point() else torch.float32
-    return values.to(dtype).reshape(features.shape[0], *features.shape[2:])
+    return stats.as_map(values, _output_dtype(features))
 
 
-def gap_magnitude(features: torch.Tensor) -> torch.Tensor:
+def gap_magnitude(
+    features: torch.Tensor, statistics: GapStatistics | None = None
+) -> torch.Tensor:
     """Contribution to the magnitude of v_GAP, cos(v_j, v_GAP) |v_j| = v_j . v_GAP / |v_GAP|.
 
     The prior art the patent cites (Yang et al., CVPR 2019, CAM augmentation for re-identification).
-    All-zero features give 0.
+    All-zero features give 0. `statistics` as for gap_direction.
     """
-    vectors = _flatten(features)
-    g = vectors.sum(-1, dtype=torch.float64) / vectors.shape[-1]
-    s, _ = _projections(vectors, g)
-    norm = g.norm(dim=-1, keepdim=True)
-    values = torch.where(norm > 0, s / norm.clamp_min(torch.finfo(torch.float64).tiny), 0.0)
-    dtype = features.dtype if features.is_floating_point() else torch.float32
-    return values.to(dtype).reshape(features.shape[0], *features.shape[2:])
+    stats = statistics or gap_statistics(features)
+    norm = stats.g.norm(dim=-1, keepdim=True)
+    tiny = torch.finfo(torch.float64).tiny
+    values = torch.where(norm > 0, stats.s / norm.clamp_min(tiny), 0.0)
+    return stats.as_map(values, _output_dtype(features))
 
 
 def class_activation_maps(features: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:

@@ -7,19 +7,33 @@ from typing import TYPE_CHECKING, Any
 
 import torch
 
-from .gap import FORMULAS, class_activation_maps, gap_direction, gap_magnitude
+from .gap import (
+    FORMULAS,
+    GapStatistics,
+    class_activation_maps,
+    gap_direction,
+    gap_magnitude,
+    gap_statistics,
+)
 from .registry import Method, Needs, Param, Scope, register
 
 if TYPE_CHECKING:
     from ..explain import MethodContext
 
 
+def _statistics(ctx: MethodContext) -> GapStatistics:
+    """One pass over the pre-GAP features serves gap-direction and gap-magnitude alike."""
+    return ctx.memo("gap-statistics", lambda: gap_statistics(ctx.gap_features()))
+
+
 def _gap_direction(ctx: MethodContext, layer: str, params: Mapping[str, Any]) -> torch.Tensor:
-    return gap_direction(ctx.gap_features(), formula=params["formula"], a=params["a"])
+    return gap_direction(
+        ctx.gap_features(), formula=params["formula"], a=params["a"], statistics=_statistics(ctx)
+    )
 
 
 def _gap_magnitude(ctx: MethodContext, layer: str, params: Mapping[str, Any]) -> torch.Tensor:
-    return gap_magnitude(ctx.gap_features())
+    return gap_magnitude(ctx.gap_features(), statistics=_statistics(ctx))
 
 
 def _cam(ctx: MethodContext, layer: str, params: Mapping[str, Any]) -> torch.Tensor:
