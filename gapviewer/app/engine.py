@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import metadata
+from threading import Event
 from typing import Any
 
 import numpy as np
@@ -181,7 +182,7 @@ class Engine(QObject):
         self.explain_generation = 0
         self.decode_generation = 0
         self._job_generation = dict.fromkeys(MODEL_JOB_CHANNELS, 0)
-        self._job_cancel: dict[str, _LazyCancel] = {}
+        self._job_cancel: dict[str, LazyCancel] = {}
         self._started = False
 
     # lifecycle -------------------------------------------------------------------------------
@@ -269,15 +270,13 @@ class Engine(QObject):
         target: int | None,
     ) -> int:
         """Queue an explanation; cancels the running one. Returns the request's generation."""
-        from threading import Event
-
         self.explain_generation += 1
         request = ExplainRequest(
             self.explain_generation, model_id, image_key, pixels, tuple(cells), target
         )
         if self._cancel is not None:
             self._cancel.cancel()
-        token = _LazyCancel(Event())
+        token = LazyCancel()
         self._cancel = token
         self._submit(self._model_thread, "explain", lambda: self._explain(request, token))
         return request.generation
@@ -287,7 +286,7 @@ class Engine(QObject):
         if self._cancel is not None:
             self._cancel.cancel()
 
-    def _explain(self, request: ExplainRequest, token: _LazyCancel) -> None:
+    def _explain(self, request: ExplainRequest, token: LazyCancel) -> None:
         from ..core.capture import Cancelled
 
         if token.cancelled or request.generation != self.explain_generation:
@@ -345,8 +344,6 @@ class Engine(QObject):
         before it; a request replaced before it started reports nothing. Returns the request's
         generation; compare with `job_generation(channel)`.
         """
-        from threading import Event
-
         if channel not in self._job_generation:
             raise KeyError(f"unknown model-job channel {channel!r}")
         self._job_generation[channel] += 1
@@ -354,7 +351,7 @@ class Engine(QObject):
         running = self._job_cancel.get(channel)
         if running is not None:
             running.cancel()
-        token = _LazyCancel(Event())
+        token = LazyCancel()
         self._job_cancel[channel] = token
         self._submit(
             self._model_thread, channel,
@@ -374,7 +371,7 @@ class Engine(QObject):
 
     def _run_model_job(
         self, channel: str, generation: int, model_id: int, job: Callable[[JobContext], Any],
-        token: _LazyCancel,
+        token: LazyCancel,
     ) -> None:
         from ..core.capture import Cancelled
 
@@ -498,11 +495,11 @@ class Engine(QObject):
         self.thumbnailReady.emit(entry.key, small)
 
 
-class _LazyCancel:
+class LazyCancel:
     """A cancel flag the GUI thread can set before torch (and core.capture) is imported."""
 
-    def __init__(self, event: Any) -> None:
-        self._event = event
+    def __init__(self) -> None:
+        self._event = Event()
         self._core: Any = None
 
     def cancel(self) -> None:

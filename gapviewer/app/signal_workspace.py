@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .engine import LazyCancel
 from .jobs import JobThread
 
 log = logging.getLogger(__name__)
@@ -232,7 +233,7 @@ class _Backend(QObject):
         item = load_signal(path)
         return DecodedInput(path, kind, item, item.data, item.sample_rate, item.channel_names)
 
-    def explain(self, request: ExplainRequest, cancel: _Cancel) -> ExplainOutcome | None:
+    def explain(self, request: ExplainRequest, cancel: LazyCancel) -> ExplainOutcome | None:
         """The map (None when the model changed or the request was cancelled)."""
         from ..core.capture import Cancelled
 
@@ -389,7 +390,7 @@ class SignalWorkspace(QWidget):
         self._backend.finished.connect(self._finished)
         self._backend.failed.connect(self._failed)
         self._generation = {"load": 0, "open": 0, "explain": 0}
-        self._cancel: _Cancel | None = None
+        self._cancel: LazyCancel | None = None
         self._pending: set[str] = set()
         self._updating = False
         self._player: Any = None
@@ -696,7 +697,7 @@ class SignalWorkspace(QWidget):
             return
         if self._cancel is not None:
             self._cancel.cancel()
-        token = _Cancel()
+        token = LazyCancel()
         self._cancel = token
         request = ExplainRequest(
             self._generation["explain"] + 1, self.model.model_id, self.input.item,
@@ -787,31 +788,6 @@ class SignalWorkspace(QWidget):
     def _stop_playback(self) -> None:
         if self._player is not None:
             self._player.stop()
-
-
-class _Cancel:
-    """A cancel flag the GUI can set before torch is imported; the worker turns it into a core
-    CancelToken that it mirrors."""
-
-    def __init__(self) -> None:
-        from threading import Event
-
-        self._event = Event()
-        self._core: Any = None
-
-    def cancel(self) -> None:
-        self._event.set()
-        if self._core is not None:
-            self._core.cancel()
-
-    def core_token(self) -> Any:
-        if self._core is None:
-            from ..core.capture import CancelToken
-
-            self._core = CancelToken()
-        if self._event.is_set():
-            self._core.cancel()
-        return self._core
 
 
 def install_signal_workspace(window: Any) -> SignalWorkspace:
