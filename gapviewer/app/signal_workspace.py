@@ -713,7 +713,10 @@ class SignalWorkspace(QWidget):
         self.outcome = outcome
         top = ", ".join(f"{name} {probability:.1%}" for _, name, probability
                         in outcome.predictions[:3])
-        self.predictions.setText(f"{top}   (map for {outcome.target})")
+        target = outcome.target
+        if isinstance(target, int) and self.model is not None:
+            target = self.model.class_names[target]
+        self.predictions.setText(f"{top}   (map for {target})")
         if outcome.values is None:
             self.show_error(f"{outcome.method} at {outcome.layer}: {outcome.reason}")
             return
@@ -726,7 +729,7 @@ class SignalWorkspace(QWidget):
             if outcome.channel_values is not None and self.input is not None:
                 self.bars.set_contributions(
                     outcome.channel_values, self.input.channel_names,
-                    f"Per channel, class {outcome.target}: gradient x input",
+                    f"Per channel, class {target}: gradient x input",
                 )
         self._status("")
         self.mapShown.emit(outcome)
