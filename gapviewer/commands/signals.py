@@ -81,6 +81,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def _load(args: argparse.Namespace):
     from ..core.model_files import ModelLoadError
+    from ..core.models import read_class_names
     from ..core.signal_models import load_user_model
 
     if not args.arch:
@@ -95,10 +96,7 @@ def _load(args: argparse.Namespace):
         except json.JSONDecodeError:
             options[name] = value
     try:
-        classes = None
-        if args.classes:
-            lines = Path(args.classes).read_text(encoding="utf-8").splitlines()
-            classes = [line.strip() for line in lines if line.strip()]
+        classes = read_class_names(Path(args.classes)) if args.classes else None
         return load_user_model(
             args.arch,
             args.weights,

@@ -247,11 +247,11 @@ def _class_names(
 ) -> list[str]:
     names: list[str] | None = None
     if isinstance(classes, (str, Path)):
-        names = _read_names(Path(classes))
+        names = read_class_names(Path(classes))
     elif classes is not None:
         names = [str(name) for name in classes]
     elif sidecar is not None and sidecar.is_file():
-        names = _read_names(sidecar)
+        names = read_class_names(sidecar)
     if names is None:
         return (
             list(imagenet_class_names()) if count == 1000 else [f"class {i}" for i in range(count)]
@@ -261,7 +261,8 @@ def _class_names(
     return names
 
 
-def _read_names(path: Path) -> list[str]:
+def read_class_names(path: Path) -> list[str]:
+    """Class names, one per line (blank lines ignored); ModelLoadError when unreadable."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as error:
