@@ -5,7 +5,6 @@ sidecar naming model, image, method, layer, target and parameters. No Qt needed.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from pathlib import Path
@@ -14,14 +13,11 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
+from ..core.naming import safe_name
 from .rendering import colormap_name, overlay_rgb, scale_maps
 from .state import Cell, DisplayOptions
 
 GRID_GAP = 8  # white pixels between grid tiles
-
-
-def _safe(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("_") or "map"
 
 
 def _tile(images: Sequence[np.ndarray]) -> np.ndarray:
@@ -63,7 +59,7 @@ def export_maps(
     records = []
     for index, (cell, raw, item) in enumerate(zip(cells, maps, scaled, strict=True)):
         npy = png_path.with_name(
-            f"{png_path.stem}_{index}_{_safe(cell.method)}_{_safe(cell.layer)}.npy"
+            f"{png_path.stem}_{index}_{safe_name(cell.method)}_{safe_name(cell.layer)}.npy"
         )
         np.save(npy, np.asarray(raw))
         written.append(npy)

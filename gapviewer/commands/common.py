@@ -96,8 +96,3 @@ def method_params(args: argparse.Namespace) -> dict[str, dict[str, object]]:
             fail(f"--param {item!r}: expected METHOD.NAME=VALUE")
         params.setdefault(match[1], {})[match[2]] = match[3]
     return params
-
-
-def safe_name(text: str) -> str:
-    """`text` usable in a file name (dots kept: layer "blocks.10" stays whole)."""
-    return re.sub(r"[^\w.-]+", "_", text).strip("_") or "map"

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import numpy as np
 
+from ..core.naming import safe_name
 from .common import (
     add_method_options,
     add_model_options,
     fail,
     load_model_from_args,
     method_params,
-    safe_name,
 )
 
 
