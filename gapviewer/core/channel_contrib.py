@@ -1,10 +1,12 @@
 """Per-channel contribution: which input channels (spectral bands, sensors) mattered for a class.
 
-Two sums over all positions of each input channel:
+Two sums over all positions s of each input channel c, for the class score p (before softmax):
 - gradient x input (Shrikumar et al., "Not Just a Black Box", 2016; the gradient as in Simonyan
-  et al., ICLR 2014 workshop), in score units;
-- the input contribution ratios beta(x_i -> p) of the layer-wise method (Kakishita and Hattori,
-  "model inverse analysis", SCIENCE.md sec. 4), computed by `core.methods.contribution`.
+  et al., ICLR 2014 workshop), in score units: G_c = sum_s x_cs dp/dx_cs;
+- the input contribution ratios of the layer-wise method (Kakishita and Hattori, "model inverse
+  analysis", SCIENCE.md sec. 4), a share of the score: B_c = sum_s beta(x_cs -> p), with
+  beta(x_i -> p) = sum_j beta(y_j -> p) x_i w_ji / y_j chained from p down to the input (the
+  biases take the rest of 1), computed by `core.methods.contribution`.
 
 For networks of convolution, linear, batch-norm (eval), ReLU and max-pooling layers the two agree
 up to the factor 1/p: by induction from the output every unit has share y dp/dy / p (a linear
@@ -16,13 +18,17 @@ With tanh or sigmoid they differ: the ratio rule passes shares through activatio
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import torch
 from torch import nn
 
-from .capture import frozen_parameters
+from .capture import CancelToken, frozen_parameters
 from .models import LoadedModel
+
+ChannelMeasure = Literal["gradient-x-input", "contribution-ratio"]
+CHANNEL_MEASURES: tuple[ChannelMeasure, ...] = ("gradient-x-input", "contribution-ratio")
 
 
 @dataclass(frozen=True)
@@ -36,10 +42,20 @@ class ChannelContribution:
     score: float
     channel_names: tuple[str, ...]
 
-    def ranked(self) -> list[tuple[str, float]]:
+    def measure(self, name: ChannelMeasure) -> np.ndarray:
+        """The (C,) values of one measure: "gradient-x-input" (G_c) or "contribution-ratio"
+        (B_c)."""
+        if name == "gradient-x-input":
+            return self.values
+        if name == "contribution-ratio":
+            return self.shares
+        raise ValueError(f"unknown per-channel measure {name!r} ({', '.join(CHANNEL_MEASURES)})")
+
+    def ranked(self, measure: ChannelMeasure = "gradient-x-input") -> list[tuple[str, float]]:
         """(channel name, value) from the largest |value| down: the bands that mattered most."""
-        order = np.argsort(-np.abs(self.values), kind="stable")
-        return [(self.channel_names[i], float(self.values[i])) for i in order]
+        values = self.measure(measure)
+        order = np.argsort(-np.abs(values), kind="stable")
+        return [(self.channel_names[i], float(values[i])) for i in order]
 
 
 def sum_per_channel(attribution: np.ndarray | torch.Tensor) -> np.ndarray:
@@ -57,13 +73,16 @@ def channel_contributions(
     source: object,
     target: int | str | None = None,
     channel_names: tuple[str, ...] | None = None,
+    cancel: CancelToken | None = None,
 ) -> ChannelContribution:
     """Gradient x input and contribution ratios per channel of the model input for class
     `target` (top-1 by default; an index or a class name). `source` is anything
-    `model.to_input` accepts."""
+    `model.to_input` accepts; `cancel` is checked before each pass (raises `Cancelled`)."""
     from .explain import Explainer
     from .methods.contribution import contribution_shares
 
+    cancel = cancel or CancelToken()
+    cancel.check()
     inputs = model.to_input(source).detach().clone().requires_grad_(True)
     with frozen_parameters(model.module), torch.enable_grad():
         output = model.module(inputs)
@@ -73,10 +92,11 @@ def channel_contributions(
         score = output[0, index]
         (gradient,) = torch.autograd.grad(score, inputs)
     values = sum_per_channel((inputs * gradient)[0])
+    cancel.check()
     # The input itself is no module's output: an identity in front makes it one ("0").
     wrapped = nn.Sequential(nn.Identity(), model.module)
     ratios = contribution_shares(
-        wrapped, inputs.detach(), ["0"], lambda out: out[0, index : index + 1]
+        wrapped, inputs.detach(), ["0"], lambda out: out[0, index : index + 1], cancel=cancel
     )
     shares = sum_per_channel(ratios["0"][0])
     names = channel_names or tuple(f"channel {i}" for i in range(len(values)))

@@ -41,6 +41,7 @@ class ChannelImage:
     channel_names: tuple[str, ...]
     source_format: str
     label: str | None = None
+    layout: str | None = None  # how the file's 3-D array was read: "hwc" or "chw" (None: 2-D)
 
     @property
     def name(self) -> str:
@@ -70,11 +71,29 @@ def read_channel_names(path: str | os.PathLike[str]) -> tuple[str, ...] | None:
     return tuple(line.strip() for line in lines if line.strip())
 
 
+def resolve_layout(shape: Sequence[int], layout: str = "auto", where: str = "<memory>") -> str:
+    """"hwc" or "chw" for a 3-D array of `shape`; "auto" takes the channel axis to be the first
+    or last one, whichever is strictly smaller than both others (else the file is ambiguous)."""
+    if layout not in LAYOUTS:
+        raise ValueError(f"layout must be one of {', '.join(LAYOUTS)}")
+    if layout != "auto":
+        return layout
+    first, *_, last = shape
+    if last < min(shape[:2]):
+        return "hwc"
+    if first < min(shape[1:]):
+        return "chw"
+    raise ChannelImageLoadError(
+        where,
+        f"cannot tell the channel axis of shape {' x '.join(map(str, shape))}; "
+        "give the layout (hwc or chw)",
+    )
+
+
 def to_channels_first(
     values: np.ndarray, layout: str = "auto", where: str = "<memory>"
 ) -> np.ndarray:
-    """(H, W), (H, W, C) or (C, H, W) -> (C, H, W); "auto" takes the channel axis to be the
-    first or last one, whichever is strictly smaller than both others."""
+    """(H, W), (H, W, C) or (C, H, W) -> (C, H, W), the 3-D layout given or `resolve_layout`'s."""
     if layout not in LAYOUTS:
         raise ValueError(f"layout must be one of {', '.join(LAYOUTS)}")
     if values.ndim == 2:
@@ -84,19 +103,9 @@ def to_channels_first(
             where,
             f"wrong shape {' x '.join(map(str, values.shape))}: expected H x W x C or C x H x W",
         )
-    first, *_, last = values.shape
-    if layout == "auto":
-        if last < min(values.shape[:2]):
-            layout = "hwc"
-        elif first < min(values.shape[1:]):
-            layout = "chw"
-        else:
-            raise ChannelImageLoadError(
-                where,
-                f"cannot tell the channel axis of shape {' x '.join(map(str, values.shape))}; "
-                "give the layout (hwc or chw)",
-            )
-    return np.moveaxis(values, -1, 0) if layout == "hwc" else values
+    if resolve_layout(values.shape, layout, where) == "hwc":
+        return np.moveaxis(values, -1, 0)
+    return values
 
 
 def load_channel_image(
@@ -107,7 +116,8 @@ def load_channel_image(
     max_values: int = DEFAULT_MAX_VALUES,
 ) -> ChannelImage:
     """Read a multi-channel TIFF (pages or samples per pixel) or NPY file; names come from
-    `channel_names`, else the sidecar PATH.channels.txt, else "channel i"."""
+    `channel_names`, else the sidecar PATH.channels.txt, else "channel i". The image's `layout`
+    says how a 3-D array was read (the one given, or the one "auto" chose)."""
     where = os.fsdecode(path)
     suffix = Path(where).suffix.lower()
     if not os.path.isfile(where):
@@ -124,10 +134,11 @@ def load_channel_image(
     if suffix == ".npy":
         values, fmt = read_npy(where, max_values, ChannelImageLoadError), "NPY"
         chw = to_channels_first(values, layout, where)
+        resolved = resolve_layout(values.shape, layout, where) if values.ndim == 3 else None
     else:
-        chw, fmt = _read_tiff(where, layout, max_values)
+        chw, fmt, resolved = _read_tiff(where, layout, max_values)
     names = tuple(channel_names) if channel_names else read_channel_names(where)
-    return _finish(chw, where, names, fmt)
+    return _finish(chw, where, names, fmt, resolved)
 
 
 def channel_image_from_array(
@@ -141,11 +152,18 @@ def channel_image_from_array(
     values = np.asarray(array)
     where = label or "<memory>"
     _check_dtype(values.dtype, where)
+    resolved = resolve_layout(values.shape, layout, where) if values.ndim == 3 else None
     image = _finish(to_channels_first(values, layout, where), where, channel_names, "array")
-    return ChannelImage(None, image.data, image.channel_names, "array", label)
+    return ChannelImage(None, image.data, image.channel_names, "array", label, resolved)
 
 
-def _finish(chw: np.ndarray, where: str, names: Sequence[str] | None, fmt: str) -> ChannelImage:
+def _finish(
+    chw: np.ndarray,
+    where: str,
+    names: Sequence[str] | None,
+    fmt: str,
+    layout: str | None = None,
+) -> ChannelImage:
     if chw.size == 0:
         raise ChannelImageLoadError(where, "holds no pixels")
     data = np.ascontiguousarray(chw, dtype=np.float32)
@@ -158,7 +176,7 @@ def _finish(chw: np.ndarray, where: str, names: Sequence[str] | None, fmt: str) 
         )
     data.setflags(write=False)
     names = tuple(names) if names else tuple(f"channel {i}" for i in range(data.shape[0]))
-    return ChannelImage(where, data, names, fmt)
+    return ChannelImage(where, data, names, fmt, layout=layout)
 
 
 def _check_dtype(dtype: np.dtype, where: str) -> None:
@@ -169,9 +187,10 @@ def _budget(where: str, values: int, max_values: int) -> None:
     check_budget(where, values, max_values, ChannelImageLoadError, "too large")
 
 
-def _read_tiff(where: str, layout: str, max_values: int) -> tuple[np.ndarray, str]:
+def _read_tiff(where: str, layout: str, max_values: int) -> tuple[np.ndarray, str, str | None]:
     """Samples per pixel (axes ...S) are H x W x C; pages or a 3-D series are C x H x W; a file
-    of several 2-D pages of one size stacks them as channels."""
+    of several 2-D pages of one size stacks them as channels. Returns (C, H, W) values, the
+    format and the layout used (None for one 2-D page)."""
     import tifffile
 
     try:
@@ -181,7 +200,8 @@ def _read_tiff(where: str, layout: str, max_values: int) -> tuple[np.ndarray, st
             stacked = len(series) > 1 and all(len(s) == 2 and s == shapes[0] for s in shapes)
             _budget(where, sum(map(math.prod, shapes if stacked else shapes[:1])), max_values)
             if stacked:
-                return np.stack([s.asarray() for s in series]), f"TIFF {len(series)} pages"
+                pages = np.stack([s.asarray() for s in series])
+                return pages, f"TIFF {len(series)} pages", "chw"
             values = series[0].asarray()
             axes = series[0].axes
     except (tifffile.TiffFileError, ValueError, IndexError) as error:
@@ -189,7 +209,8 @@ def _read_tiff(where: str, layout: str, max_values: int) -> tuple[np.ndarray, st
     _check_dtype(values.dtype, where)
     if layout == "auto" and values.ndim == 3:
         layout = "hwc" if axes.endswith("S") else "chw"
-    return to_channels_first(values, layout, where), f"TIFF {axes}"
+    resolved = layout if values.ndim == 3 else None
+    return to_channels_first(values, layout, where), f"TIFF {axes}", resolved
 
 
 def auto_contrast(data: np.ndarray, low: float = 1.0, high: float = 99.0) -> np.ndarray:

@@ -72,6 +72,34 @@ def test_tiff_pages_samples_and_separate_pages(tmp_path):
     assert load_channel_image(grey).data.shape == (1, 6, 7)
 
 
+def test_layout_is_recorded_and_an_ambiguous_cube_needs_one(tmp_path):
+    """The layout "auto" chose (or the one given) travels with the image; a cube whose first and
+    last axes are equally plausible channel axes is refused by "auto" and read either way."""
+    hwc = tmp_path / "hwc.npy"
+    np.save(hwc, np.moveaxis(CUBE, 0, -1))
+    assert load_channel_image(hwc).layout == "hwc"
+    chw = tmp_path / "chw.npy"
+    np.save(chw, CUBE)
+    assert load_channel_image(chw).layout == "chw"
+    flat = tmp_path / "flat.npy"
+    np.save(flat, CUBE[0])
+    assert load_channel_image(flat).layout is None
+    cube = np.arange(6 * 8 * 6, dtype=np.float32).reshape(6, 8, 6)
+    ambiguous = tmp_path / "ambiguous.npy"
+    np.save(ambiguous, cube)
+    assert "cannot tell the channel axis of shape 6 x 8 x 6" in reason(ambiguous)
+    first = load_channel_image(ambiguous, layout="chw")
+    last = load_channel_image(ambiguous, layout="hwc")
+    assert (first.data.shape, first.layout) == ((6, 8, 6), "chw")
+    assert (last.data.shape, last.layout) == ((6, 6, 8), "hwc")
+    np.testing.assert_array_equal(last.data[2], cube[:, :, 2])
+    samples = tmp_path / "samples.tif"
+    tifffile.imwrite(samples, np.moveaxis(CUBE, 0, -1).astype(np.uint16),
+                     photometric="minisblack", planarconfig="contig")
+    assert load_channel_image(samples).layout == "hwc"
+    assert channel_image_from_array(cube, layout="hwc").layout == "hwc"
+
+
 def test_bad_files(tmp_path):
     square = tmp_path / "square.npy"
     np.save(square, np.zeros((4, 4, 4)))
