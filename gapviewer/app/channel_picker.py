@@ -38,7 +38,7 @@ class ChannelPicker(QWidget):
         self.data: np.ndarray | None = None
         self.channel_names: list[str] = []
         self.limits = np.zeros((0, 2), np.float32)
-        self.grey = QCheckBox("One channel in grey")
+        self.grey = QCheckBox(self.tr("One channel in grey"))
         self.grey.toggled.connect(self._mode_changed)
         self.slots = [QComboBox() for _ in SLOTS]
         self.contrast_channel = QComboBox()
@@ -46,10 +46,11 @@ class ChannelPicker(QWidget):
         self.contrast.setDecimals(3)
         form = QFormLayout()
         form.addRow(self.grey)
-        for name, box in zip(SLOTS, self.slots, strict=True):
-            form.addRow(name.capitalize(), box)
+        slot_labels = (self.tr("Red"), self.tr("Green"), self.tr("Blue"))
+        for label, box in zip(slot_labels, self.slots, strict=True):
+            form.addRow(label, box)
             box.currentIndexChanged.connect(self._slot_changed)
-        form.addRow("Contrast of", self.contrast_channel)
+        form.addRow(self.tr("Contrast of"), self.contrast_channel)
         form.addRow(self.contrast)
         self.contrast_channel.currentIndexChanged.connect(self._show_contrast)
         self.contrast.valueChanged.connect(self._contrast_changed)
@@ -63,7 +64,8 @@ class ChannelPicker(QWidget):
         each with the 1-99 % percentile contrast."""
         self.data = np.asarray(data, dtype=np.float32)
         count = self.data.shape[0]
-        self.channel_names = list(channel_names or [f"channel {i}" for i in range(count)])
+        self.channel_names = list(
+            channel_names or [self.tr("channel {index}").format(index=i) for i in range(count)])
         self.limits = auto_contrast(self.data)
         self._updating = True
         for index, box in enumerate(self.slots):
@@ -141,7 +143,7 @@ class ChannelContributionBars(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.plot = pg.PlotWidget()
-        self.plot.setLabel("bottom", "contribution (gradient x input)")
+        self.plot.setLabel("bottom", self.tr("contribution (gradient × input)"))
         self.plot.showGrid(x=True)
         self.bars = pg.BarGraphItem(x0=[], y=[], height=0.7, width=[])
         self.plot.addItem(self.bars)

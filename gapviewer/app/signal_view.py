@@ -43,7 +43,7 @@ class SignalView(QWidget):
         self.graphics.ci.layout.setRowStretchFactor(0, 3)
         self.graphics.ci.layout.setRowStretchFactor(1, 1)
         self.map_plot.setXLink(self.signal_plot)
-        self.map_plot.setLabel("left", "contribution")
+        self.map_plot.setLabel("left", self.tr("contribution"))
         self.signal_plot.addLegend(offset=(5, 5))
         self.band = pg.ImageItem(axisOrder="row-major")
         self.band.setZValue(-10)
@@ -59,17 +59,19 @@ class SignalView(QWidget):
         self.curves: list[pg.PlotDataItem] = []
 
         self.mode_box = QComboBox()
-        self.mode_box.addItems(MODES)
-        self.mode_box.currentTextChanged.connect(self.set_mode)
+        self.mode_box.addItem(self.tr("lines"), "lines")
+        self.mode_box.addItem(self.tr("spectrogram"), "spectrogram")
+        self.mode_box.currentIndexChanged.connect(
+            lambda index: self.set_mode(self.mode_box.itemData(index)))
         self.transmittance_slider = QSlider(Qt.Orientation.Horizontal)
         self.transmittance_slider.setRange(0, 100)
         self.transmittance_slider.setValue(round(self.transmittance * 100))
         self.transmittance_slider.valueChanged.connect(lambda v: self.set_transmittance(v / 100))
         self.readout = QLabel(" ")
         controls = QHBoxLayout()
-        controls.addWidget(QLabel("View"))
+        controls.addWidget(QLabel(self.tr("View")))
         controls.addWidget(self.mode_box)
-        controls.addWidget(QLabel("Transmittance"))
+        controls.addWidget(QLabel(self.tr("Transmittance")))
         controls.addWidget(self.transmittance_slider, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -91,7 +93,8 @@ class SignalView(QWidget):
             self.data = self.data[None]
         self.sample_rate = sample_rate
         count = len(self.data)
-        self.channel_names = list(channel_names or [f"channel {i}" for i in range(count)])
+        self.channel_names = list(
+            channel_names or [self.tr("channel {index}").format(index=i) for i in range(count)])
         for curve in self.curves:
             self.signal_plot.removeItem(curve)
         self.signal_plot.legend.clear()
@@ -106,10 +109,11 @@ class SignalView(QWidget):
             for index, channel in enumerate(self.data)
         ]
         self.signal_plot.setLabel(
-            "bottom", "time" if sample_rate else "sample", units="s" if sample_rate else None
+            "bottom", self.tr("time") if sample_rate else self.tr("sample"),
+            units="s" if sample_rate else None
         )
         self.set_map(None)
-        self.set_mode(self.mode_box.currentText())
+        self.set_mode(self.mode_box.currentData())
         self.signal_plot.autoRange()
 
     def times(self) -> np.ndarray:
@@ -174,8 +178,8 @@ class SignalView(QWidget):
         (frequency on the left axis) with the band kept below it."""
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}")
-        if self.mode_box.currentText() != mode:
-            self.mode_box.setCurrentText(mode)
+        if self.mode_box.currentData() != mode:
+            self.mode_box.setCurrentIndex(self.mode_box.findData(mode))
             return
         spectral = mode == "spectrogram" and self.data.shape[1] > 1
         for curve in self.curves:
@@ -190,9 +194,10 @@ class SignalView(QWidget):
             self.spectrum_image.setRect(
                 QRectF(start, 0, end - start, float(result.frequencies[-1]))
             )
-            self.signal_plot.setLabel("left", "frequency", units="Hz" if self.sample_rate else None)
+            self.signal_plot.setLabel("left", self.tr("frequency"),
+                                      units="Hz" if self.sample_rate else None)
         else:
-            self.signal_plot.setLabel("left", "value")
+            self.signal_plot.setLabel("left", self.tr("value"))
         self.band.setVisible(not spectral)
         self.signal_plot.autoRange()
 
@@ -212,13 +217,15 @@ class SignalView(QWidget):
         sample = min(
             int(x * self.sample_rate) if self.sample_rate else int(x), self.data.shape[1] - 1
         )
-        where = f"t = {x:.4g} s" if self.sample_rate else f"sample {sample}"
+        where = (f"t = {x:.4g} s" if self.sample_rate
+                 else self.tr("sample {index}").format(index=sample))
         parts = [where] + [
             f"{name} = {self.data[i, sample]:.4g}" for i, name in enumerate(self.channel_names)
         ]
         if self.values is not None:
             region = min(int((x - start) / (end - start) * len(self.values)), len(self.values) - 1)
-            parts.append(f"region {region}: contribution {self.values[region]:.4g}")
+            parts.append(self.tr("region {index}: contribution {value:.4g}").format(
+                index=region, value=self.values[region]))
         return ", ".join(parts)
 
     def _mouse_moved(self, position: QPointF) -> None:

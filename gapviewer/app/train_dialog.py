@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 log = logging.getLogger(__name__)
 
 ARCHITECTURES = ("gcm", "small-gap-cnn", "efficientnet-lite0", "resnet18", "mobilenet_v3_small")
-STARTS = ("random", "pretrained (built-in / ImageNet)", "weights file…")
+START_RANDOM, START_PRETRAINED, START_WEIGHTS = range(3)  # rows of the "Start from" choice
 PROGRESS_INTERVAL_S = 0.1
 
 
@@ -52,23 +52,41 @@ class TrainRequest:
 
 @dataclass(frozen=True)
 class Point:
-    """One progress report as plain numbers for the plot and the status line."""
+    """One progress report as plain numbers for the plot and the status line (the dialog words
+    it in the interface language; core.training.TrainProgress.describe is the English log line).
+    """
 
     epoch: int
+    epochs: int
+    batch: int
+    batches: int
     fraction: float
     loss: float
     accuracy: float
     val_accuracy: float | None
     end_of_epoch: bool
-    text: str
+    images_per_second: float
+    eta_seconds: float
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A finished training: the saved file, its best epoch and validation accuracy (None: no
+    validation images) and whether it was stopped early."""
+
+    path: str
+    best_epoch: int
+    best_accuracy: float | None
+    stopped_early: bool
 
 
 class TrainWorker(QThread):
     """Reads the data, trains and saves; reports by queued signals; cancelled by `cancel()`."""
 
     progressed = Signal(object)  # Point
-    succeeded = Signal(str, str)  # saved path, summary
-    failed = Signal(str)
+    succeeded = Signal(object)  # Outcome
+    cancelledEarly = Signal()  # cancelled before the first epoch ended: nothing saved
+    failed = Signal(str)  # the error
 
     def __init__(self, request: TrainRequest) -> None:
         super().__init__()
@@ -92,12 +110,16 @@ class TrainWorker(QThread):
         self.progressed.emit(
             Point(
                 progress.epoch,
+                progress.epochs,
+                progress.batch,
+                progress.batches,
                 progress.fraction,
                 progress.loss,
                 progress.accuracy,
                 record.val_accuracy if record is not None else None,
                 end,
-                progress.describe(),
+                progress.images_per_second,
+                progress.eta_seconds,
             )
         )
 
@@ -122,20 +144,14 @@ class TrainWorker(QThread):
             )
             path = save_model(result, request.out)
         except Cancelled:
-            self.failed.emit("Cancelled before the first epoch ended; nothing saved.")
+            self.cancelledEarly.emit()
             return
         except Exception as error:  # every failure becomes a message in the dialog
             log.exception("training failed")
-            self.failed.emit(f"Training failed: {error}")
+            self.failed.emit(str(error))
             return
-        accuracy = (
-            f"validation accuracy {result.best_accuracy:.2%}"
-            if result.best_accuracy is not None
-            else "no validation images"
-        )
-        stopped = " (stopped early)" if result.cancelled else ""
         self.succeeded.emit(
-            str(path), f"Saved {path.name}: epoch {result.best_epoch}, {accuracy}{stopped}."
+            Outcome(str(path), result.best_epoch, result.best_accuracy, result.cancelled)
         )
 
 
@@ -150,7 +166,7 @@ class TrainDialog(QDialog):
 
     def __init__(self, state=None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Train model")
+        self.setWindowTitle(self.tr("Train model"))
         self.state = state
         self.worker: TrainWorker | None = None
         self._epochs: list[int] = []
@@ -163,27 +179,31 @@ class TrainDialog(QDialog):
     def _build(self) -> None:
         form = QFormLayout()
         self.data_edit = QLineEdit()
-        self.data_edit.setPlaceholderText("folder with one subfolder per class, or 'digits'")
-        browse = QPushButton("Browse…")
+        self.data_edit.setPlaceholderText(
+            self.tr("folder with one subfolder per class, or 'digits'"))
+        browse = QPushButton(self.tr("Browse…"))
         browse.clicked.connect(self._browse_data)
-        form.addRow("Data", _row(self.data_edit, browse))
+        form.addRow(self.tr("Data"), _row(self.data_edit, browse))
         self.arch_combo = QComboBox()
         self.arch_combo.setEditable(True)  # any torchvision classifier name
         self.arch_combo.addItems(ARCHITECTURES)
-        self.arch_combo.setToolTip("gcm, small-gap-cnn, efficientnet-lite0, or a torchvision name")
-        form.addRow("Architecture", self.arch_combo)
+        self.arch_combo.setToolTip(
+            self.tr("gcm, small-gap-cnn, efficientnet-lite0, or a torchvision name"))
+        form.addRow(self.tr("Architecture"), self.arch_combo)
         self.start_combo = QComboBox()
-        self.start_combo.addItems(STARTS)
+        self.start_combo.addItems(
+            (self.tr("random"), self.tr("pretrained (built-in / ImageNet)"),
+             self.tr("weights file…")))
         self.weights_edit = QLineEdit()
-        self.weights_edit.setPlaceholderText("weights file to start from")
+        self.weights_edit.setPlaceholderText(self.tr("weights file to start from"))
         self.weights_edit.setEnabled(False)
         self.start_combo.currentIndexChanged.connect(
-            lambda index: self.weights_edit.setEnabled(index == STARTS.index("weights file…"))
+            lambda index: self.weights_edit.setEnabled(index == START_WEIGHTS)
         )
-        form.addRow("Start from", _row(self.start_combo, self.weights_edit))
+        form.addRow(self.tr("Start from"), _row(self.start_combo, self.weights_edit))
         self.fine_tune_combo = QComboBox()
-        self.fine_tune_combo.addItems(("all layers", "head only"))
-        form.addRow("Train", self.fine_tune_combo)
+        self.fine_tune_combo.addItems((self.tr("all layers"), self.tr("head only")))
+        form.addRow(self.tr("Train"), self.fine_tune_combo)
         self.epochs_spin = _spin(1, 10_000, 30)
         self.batch_spin = _spin(1, 4096, 64)
         self.size_spin = _spin(4, 1024, 32)
@@ -200,40 +220,41 @@ class TrainDialog(QDialog):
         self.optimizer_combo.addItems(("sgd", "adamw"))
         self.schedule_combo = QComboBox()
         self.schedule_combo.addItems(("cosine", "step", "constant"))
-        form.addRow("Epochs / batch", _row(self.epochs_spin, self.batch_spin))
-        form.addRow("Input size", self.size_spin)
-        form.addRow("Learning rate", _row(self.lr_spin, self.optimizer_combo, self.schedule_combo))
-        form.addRow("Validation split", self.val_spin)
+        form.addRow(self.tr("Epochs / batch"), _row(self.epochs_spin, self.batch_spin))
+        form.addRow(self.tr("Input size"), self.size_spin)
+        form.addRow(self.tr("Learning rate"),
+                    _row(self.lr_spin, self.optimizer_combo, self.schedule_combo))
+        form.addRow(self.tr("Validation split"), self.val_spin)
         self.out_edit = QLineEdit(str(Path.home() / "model.safetensors"))
-        form.addRow("Save as", self.out_edit)
+        form.addRow(self.tr("Save as"), self.out_edit)
         self.arch_combo.currentTextChanged.connect(self._apply_recipe)
         self._apply_recipe(self.arch_combo.currentText())
 
         self.progress_bar = QProgressBar()
         self.progress_bar.setRange(0, 1000)
-        self.status_label = QLabel("Choose the data and press Start.")
+        self.status_label = QLabel(self.tr("Choose the data and press Start."))
         self.status_label.setWordWrap(True)
-        self.loss_plot = pg.PlotWidget(title="loss")
-        self.loss_plot.setLabel("bottom", "epoch")
-        self.accuracy_plot = pg.PlotWidget(title="accuracy")
-        self.accuracy_plot.setLabel("bottom", "epoch")
+        self.loss_plot = pg.PlotWidget(title=self.tr("loss"))
+        self.loss_plot.setLabel("bottom", self.tr("epoch"))
+        self.accuracy_plot = pg.PlotWidget(title=self.tr("accuracy"))
+        self.accuracy_plot.setLabel("bottom", self.tr("epoch"))
         self.accuracy_plot.setYRange(0, 1)
         self.accuracy_plot.addLegend()
         self.loss_curve = self.loss_plot.plot(pen=pg.mkPen("#d62728", width=2), symbol="o")
         self.accuracy_curve = self.accuracy_plot.plot(
-            pen=pg.mkPen("#1f77b4", width=2), symbol="o", name="train"
+            pen=pg.mkPen("#1f77b4", width=2), symbol="o", name=self.tr("train")
         )
         self.val_curve = self.accuracy_plot.plot(
-            pen=pg.mkPen("#2ca02c", width=2), symbol="s", name="validation"
+            pen=pg.mkPen("#2ca02c", width=2), symbol="s", name=self.tr("validation")
         )
         for plot in (self.loss_plot, self.accuracy_plot):
             plot.setMinimumHeight(160)
-        self.start_button = QPushButton("Start")
+        self.start_button = QPushButton(self.tr("Start"))
         self.start_button.clicked.connect(self.start)
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QPushButton(self.tr("Cancel"))
         self.cancel_button.setEnabled(False)
         self.cancel_button.clicked.connect(self.cancel)
-        close = QPushButton("Close")
+        close = QPushButton(self.tr("Close"))
         close.clicked.connect(self.close)
 
         layout = QVBoxLayout(self)
@@ -260,7 +281,8 @@ class TrainDialog(QDialog):
         self.size_spin.setValue(size)
 
     def _browse_data(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Training data (one subfolder per class)")
+        folder = QFileDialog.getExistingDirectory(
+            self, self.tr("Training data (one subfolder per class)"))
         if folder:
             self.data_edit.setText(folder)
 
@@ -279,9 +301,9 @@ class TrainDialog(QDialog):
             "input_size": (size, size),
             "fine_tune": "head" if self.fine_tune_combo.currentIndex() == 1 else "all",
         }
-        if start == 1:
+        if start == START_PRETRAINED:
             overrides["init"] = "pretrained-default"
-        elif start == 2:
+        elif start == START_WEIGHTS:
             overrides["init"] = self.weights_edit.text().strip()
         return TrainRequest(
             self.data_edit.text().strip(),
@@ -299,16 +321,18 @@ class TrainDialog(QDialog):
             return
         request = self.request()
         if not request.data or not request.out:
-            self.status_label.setText("Choose the training data and the output file first.")
+            self.status_label.setText(
+                self.tr("Choose the training data and the output file first."))
             return
         self._epochs, self._losses, self._accuracies, self._val = [], [], [], []
         self._redraw()
         self.progress_bar.setValue(0)
-        self.status_label.setText("Reading the data…")
+        self.status_label.setText(self.tr("Reading the data…"))
         self.worker = TrainWorker(request)
         self.worker.progressed.connect(self._on_progress)
         self.worker.succeeded.connect(self._on_success)
         self.worker.failed.connect(self._on_failure)
+        self.worker.cancelledEarly.connect(self._on_cancelled_early)
         self.worker.finished.connect(self._on_finished)
         self.start_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
@@ -317,12 +341,12 @@ class TrainDialog(QDialog):
     def cancel(self) -> None:
         """Stop at the next batch; the best epoch so far is still saved."""
         if self.worker is not None:
-            self.status_label.setText("Stopping after the current batch…")
+            self.status_label.setText(self.tr("Stopping after the current batch…"))
             self.worker.cancel()
 
     def _on_progress(self, point: Point) -> None:
         self.progress_bar.setValue(round(point.fraction * 1000))
-        self.status_label.setText(point.text)
+        self.status_label.setText(self.describe(point))
         if point.end_of_epoch:
             self._epochs.append(point.epoch)
             self._losses.append(point.loss)
@@ -330,6 +354,19 @@ class TrainDialog(QDialog):
             if point.val_accuracy is not None:
                 self._val.append((point.epoch, point.val_accuracy))
             self._redraw()
+
+    def describe(self, point: Point) -> str:
+        """The status line for a progress report, in the interface language."""
+        text = self.tr(
+            "Epoch {epoch}/{epochs}, batch {batch}/{batches}: loss {loss:.4f}, accuracy "
+            "{accuracy:.2%}, {rate:.0f} images/s, {eta} left"
+        ).format(epoch=point.epoch, epochs=point.epochs, batch=point.batch,
+                 batches=point.batches, loss=point.loss, accuracy=point.accuracy,
+                 rate=point.images_per_second, eta=_duration(point.eta_seconds))
+        if point.val_accuracy is not None:
+            text += self.tr(", validation accuracy {accuracy:.2%}").format(
+                accuracy=point.val_accuracy)
+        return text
 
     def _redraw(self) -> None:
         self.loss_curve.setData(self._epochs, self._losses)
@@ -344,17 +381,29 @@ class TrainDialog(QDialog):
             "validation": ([e for e, _ in self._val], [a for _, a in self._val]),
         }
 
-    def _on_success(self, path: str, summary: str) -> None:
+    def _on_success(self, outcome: Outcome) -> None:
         self.progress_bar.setValue(1000)
+        if outcome.best_accuracy is None:
+            summary = self.tr("Saved {file}: epoch {epoch}, no validation images.")
+        else:
+            summary = self.tr("Saved {file}: epoch {epoch}, validation accuracy {accuracy:.2%}.")
+        summary = summary.format(file=Path(outcome.path).name, epoch=outcome.best_epoch,
+                                 accuracy=outcome.best_accuracy)
+        if outcome.stopped_early:
+            summary += " " + self.tr("(stopped early)")
         self.status_label.setText(summary)
-        self.modelTrained.emit(path)
+        self.modelTrained.emit(outcome.path)
         if self.state is not None:
             from .state import ModelSpec
 
-            self.state.request_model(ModelSpec("file", path))
+            self.state.request_model(ModelSpec("file", outcome.path))
 
-    def _on_failure(self, message: str) -> None:
-        self.status_label.setText(message)
+    def _on_failure(self, error: str) -> None:
+        self.status_label.setText(self.tr("Training failed: {error}").format(error=error))
+
+    def _on_cancelled_early(self) -> None:
+        self.status_label.setText(
+            self.tr("Cancelled before the first epoch ended; nothing saved."))
 
     def _on_finished(self) -> None:
         worker, self.worker = self.worker, None
@@ -375,6 +424,12 @@ class TrainDialog(QDialog):
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt override)
         self.shutdown()
         super().closeEvent(event)
+
+
+def _duration(seconds: float) -> str:
+    """H:MM:SS, as the training log writes durations."""
+    seconds = max(0, int(round(seconds)))
+    return f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
 
 
 def _spin(minimum: int, maximum: int, value: int) -> QSpinBox:

@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
 
 from ..core import render
 
-TABLE_HEADERS = ("Rank", "Before", "Score", "After", "Score")
 MASK_PREVIEW = 200
 
 
@@ -53,7 +52,7 @@ class MaskPainter(QLabel):
         super().__init__(parent)
         self.setFixedSize(MASK_PREVIEW, MASK_PREVIEW)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setToolTip("Click or drag over the image to choose the regions to invalidate")
+        self.setToolTip(self.tr("Click or drag over the image to choose the regions to invalidate"))
         self.pixels: np.ndarray | None = None
         self.mask: np.ndarray | None = None
         self._painting: bool | None = None
@@ -125,32 +124,35 @@ class WhatIfPanel(QWidget):
         self.percent.setRange(1.0, 100.0)
         self.percent.setValue(10.0)
         self.percent.setSuffix(" %")
-        self.percent.setToolTip("Zero the feature vectors of this share of the map's cells with "
-                                "the largest positive contributions")
-        self.button = QPushButton("Invalidate top")
+        self.percent.setToolTip(self.tr("Zero the feature vectors of this share of the map's "
+                                        "cells with the largest positive contributions"))
+        self.button = QPushButton(self.tr("Invalidate top"))
         self.button.setEnabled(False)
         self.button.clicked.connect(
             lambda: self.invalidateRequested.emit(self.percent.value() / 100.0)
         )
-        self.scores = QLabel("Select an image in the table, then invalidate its top regions.")
+        self.scores = QLabel(
+            self.tr("Select an image in the table, then invalidate its top regions."))
         self.scores.setWordWrap(True)
         self.mask_view = MaskPainter()
-        self.paint_button = QPushButton("Invalidate painted")
+        self.paint_button = QPushButton(self.tr("Invalidate painted"))
         self.paint_button.setEnabled(False)
-        self.paint_button.setToolTip("Zero the regions painted on the picture")
+        self.paint_button.setToolTip(self.tr("Zero the regions painted on the picture"))
         self.paint_button.clicked.connect(
             lambda: self.invalidateMaskRequested.emit(self.mask_view.mask.copy())
         )
         self.mask_view.maskChanged.connect(self._mask_changed)
-        self.table = QTableWidget(0, len(TABLE_HEADERS))
-        self.table.setHorizontalHeaderLabels(list(TABLE_HEADERS))
+        headers = (self.tr("Rank"), self.tr("Before"), self.tr("Score"), self.tr("After"),
+                   self.tr("Score"))
+        self.table = QTableWidget(0, len(headers))
+        self.table.setHorizontalHeaderLabels(list(headers))
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         controls = QHBoxLayout()
         controls.addWidget(self.button)
         controls.addWidget(self.percent)
-        controls.addWidget(QLabel("positive contributions"))
+        controls.addWidget(QLabel(self.tr("positive contributions")))
         controls.addWidget(self.paint_button)
         controls.addStretch()
         top = QHBoxLayout()
@@ -190,9 +192,11 @@ class WhatIfPanel(QWidget):
         """Show a `core.metrics.Invalidation`; its cells become the painted ones (to refine)."""
         cells = int(np.count_nonzero(result.mask))
         self.scores.setText(
-            f"{result.target_name} at {result.layer}, {cells} of {result.mask.size} cells "
-            f"zeroed: score {result.score_before:.2f} → {result.score_after:.2f}, "
-            f"rank {result.rank_before} → {result.rank_after}"
+            self.tr("{target} at {layer}, {cells} of {total} cells zeroed: score {before:.2f} → "
+                    "{after:.2f}, rank {rank_before} → {rank_after}").format(
+                target=result.target_name, layer=result.layer, cells=cells,
+                total=result.mask.size, before=result.score_before, after=result.score_after,
+                rank_before=result.rank_before, rank_after=result.rank_after)
         )
         self.table.setRowCount(len(result.top_before))
         for row, (before, after) in enumerate(
