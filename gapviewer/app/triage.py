@@ -56,9 +56,8 @@ if TYPE_CHECKING:  # core.metrics and core.scan import torch: loaded when first 
 
 log = logging.getLogger(__name__)
 
-HEADERS = ("Image", "True", "Predicted", "P(true)", "P(predicted)", "Loss", "Correct")
+COLUMNS = 7  # image, true, predicted, P(true), P(predicted), loss, correct
 SORT_ROLE = Qt.ItemDataRole.UserRole
-ANY = "(any)"
 
 
 def _percent(value: float | None) -> str:
@@ -76,11 +75,12 @@ class ResultsModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.rows)
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(HEADERS)
+        return 0 if parent.isValid() else COLUMNS
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> object:  # noqa: N802
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return HEADERS[section]
+            return (self.tr("Image"), self.tr("True"), self.tr("Predicted"), self.tr("P(true)"),
+                    self.tr("P(predicted)"), self.tr("Loss"), self.tr("Correct"))[section]
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> object:
@@ -88,7 +88,7 @@ class ResultsModel(QAbstractTableModel):
         raw = (
             Path(row.path).name,
             row.true_label,
-            row.predicted_label or f"failed: {row.error}",
+            row.predicted_label or self.tr("failed: {error}").format(error=row.error),
             row.true_probability,
             row.predicted_probability,
             row.loss,
@@ -165,7 +165,8 @@ class ConfusionMatrix(QTableWidget):
         super().__init__(parent)
         self.summary: ClassificationSummary | None = None
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.setToolTip("Rows: true class; columns: predicted class. Click a cell to filter.")
+        self.setToolTip(
+            self.tr("Rows: true class; columns: predicted class. Click a cell to filter."))
         self.cellClicked.connect(self._clicked)
 
     def set_summary(self, summary: ClassificationSummary) -> None:
@@ -264,40 +265,41 @@ class TriageView(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
-        self.misclassified = QCheckBox("Misclassified only")
+        self.misclassified = QCheckBox(self.tr("Misclassified only"))
         self.true_filter = QComboBox()
         self.predicted_filter = QComboBox()
         for combo in (self.true_filter, self.predicted_filter):
-            combo.addItem(ANY, None)
+            combo.addItem(self.tr("(any)"), None)
             combo.currentIndexChanged.connect(self._apply_filter)
         self.misclassified.toggled.connect(self._apply_filter)
-        clear = QPushButton("Show all")
+        clear = QPushButton(self.tr("Show all"))
         clear.clicked.connect(self.clear_filter)
-        self.summary_label = QLabel("No scan results yet")
+        self.summary_label = QLabel(self.tr("No scan results yet"))
         self.progress_label = QLabel()
         self.matrix = ConfusionMatrix()
         self.matrix.cellChosen.connect(self.filter_cell)
         self.per_class = QTableWidget(0, 4)
-        self.per_class.setHorizontalHeaderLabels(["Class", "Images", "Precision", "Recall"])
+        self.per_class.setHorizontalHeaderLabels(
+            [self.tr("Class"), self.tr("Images"), self.tr("Precision"), self.tr("Recall")])
         self.per_class.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.maps = MapStrip()
         self.curves = pg.PlotWidget()
-        self.curves.setLabel("bottom", "fraction of pixels changed")
-        self.curves.setLabel("left", "class probability")
+        self.curves.setLabel("bottom", self.tr("fraction of pixels changed"))
+        self.curves.setLabel("left", self.tr("class probability"))
         self.curves.getAxis("left").enableAutoSIPrefix(False)
         self.curves.setYRange(0, 1)
         self.curves.addLegend()
         self.curves.setMinimumHeight(160)
         buttons = QHBoxLayout()
         for text, slot in (
-            ("Open results…", self.open_dialog),
-            ("Export table…", self.export_table_dialog),
-            ("Export matrix…", self.export_matrix_dialog),
+            (self.tr("Open results…"), self.open_dialog),
+            (self.tr("Export table…"), self.export_table_dialog),
+            (self.tr("Export matrix…"), self.export_matrix_dialog),
         ):
             button = QPushButton(text)
             button.clicked.connect(slot)
             buttons.addWidget(button)
-        self.cancel_button = QPushButton("Cancel scan")
+        self.cancel_button = QPushButton(self.tr("Cancel scan"))
         self.cancel_button.clicked.connect(self.cancelRequested)
         self.cancel_button.hide()
         buttons.addWidget(self.cancel_button)
@@ -305,9 +307,9 @@ class TriageView(QWidget):
         self.whatif = WhatIfPanel()
         filters = QHBoxLayout()
         filters.addWidget(self.misclassified)
-        filters.addWidget(QLabel("True"))
+        filters.addWidget(QLabel(self.tr("True")))
         filters.addWidget(self.true_filter, 1)
-        filters.addWidget(QLabel("Predicted"))
+        filters.addWidget(QLabel(self.tr("Predicted")))
         filters.addWidget(self.predicted_filter, 1)
         filters.addWidget(clear)
         right = QSplitter(Qt.Orientation.Vertical)
@@ -433,13 +435,16 @@ class TriageView(QWidget):
         judged = int(summary.matrix.sum())
         if judged:
             wrong = judged - int(np.trace(summary.matrix))
-            text = (
-                f"{len(self.model.rows)} images: accuracy {100 * summary.accuracy:.1f} % "
-                f"({wrong} of {judged} misclassified)"
-            )
+            text = self.tr(
+                "{count} images: accuracy {accuracy:.1f} % ({wrong} of {judged} misclassified)"
+            ).format(count=len(self.model.rows), accuracy=100 * summary.accuracy, wrong=wrong,
+                     judged=judged)
         else:
-            text = f"{len(self.model.rows)} images, none with a known true class"
-        self.summary_label.setText(text + (f", {failed} failed to load" if failed else ""))
+            text = self.tr("{count} images, none with a known true class").format(
+                count=len(self.model.rows))
+        if failed:
+            text += self.tr(", {count} failed to load").format(count=failed)
+        self.summary_label.setText(text)
         self.matrix.set_summary(summary)
         self.per_class.setRowCount(len(summary.labels))
         for row, label in enumerate(summary.labels):
@@ -455,7 +460,7 @@ class TriageView(QWidget):
             chosen = combo.currentData()
             combo.blockSignals(True)
             combo.clear()
-            combo.addItem(ANY, None)
+            combo.addItem(self.tr("(any)"), None)
             for index, label in zip(summary.indices, summary.labels, strict=True):
                 combo.addItem(label, index)
             combo.setCurrentIndex(max(combo.findData(chosen), 0))
@@ -502,7 +507,7 @@ class TriageView(QWidget):
 
     def open_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, "Open scan results", "", "Scan results (*.csv *.parquet)"
+            self, self.tr("Open scan results"), "", self.tr("Scan results (*.csv *.parquet)")
         )
         if path:
             try:
@@ -511,13 +516,14 @@ class TriageView(QWidget):
                 self.summary_label.setText(f"{Path(path).name}: {error}")
 
     def export_table_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export table", "triage.csv", "CSV (*.csv)")
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Export table"), "triage.csv", "CSV (*.csv)")
         if path:
             self.export_table(path)
 
     def export_matrix_dialog(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
-            self, "Export confusion matrix", "confusion.csv", "CSV (*.csv);;PNG (*.png)"
+            self, self.tr("Export confusion matrix"), "confusion.csv", "CSV (*.csv);;PNG (*.png)"
         )
         if path and self.matrix.summary is not None:
             self.export_matrix(path)
