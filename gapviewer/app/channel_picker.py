@@ -1,6 +1,7 @@
 """Channel picker for images with more than three channels: which three channels form the
 false-colour image (or one channel in grey), each channel's contrast range, and a bar chart of
-per-channel contribution (which bands mattered) to show beside the map.
+per-channel contribution (which bands mattered) to show beside the map, with a choice of measure
+(gradient x input or contribution ratios).
 
 The widgets hold display choices only; the picture comes from `core.multichannel.compose` and the
 contributions from `core.channel_contrib`.
@@ -8,24 +9,37 @@ contributions from `core.channel_contrib`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QVBoxLayout,
     QWidget,
 )
 from superqt import QLabeledDoubleRangeSlider
 
+from ..core.channel_contrib import CHANNEL_MEASURES
 from ..core.multichannel import auto_contrast, compose
 
 SLOTS = ("red", "green", "blue")
+# per-channel measure id (core.channel_contrib) -> (choice text, axis label), translated on use
+MEASURE_TEXTS = {
+    "gradient-x-input": (
+        QT_TRANSLATE_NOOP("ChannelContributionBars", "Gradient × input"),
+        QT_TRANSLATE_NOOP("ChannelContributionBars", "contribution (gradient × input)"),
+    ),
+    "contribution-ratio": (
+        QT_TRANSLATE_NOOP("ChannelContributionBars", "Contribution ratios"),
+        QT_TRANSLATE_NOOP("ChannelContributionBars", "share of the class score"),
+    ),
+}
 
 
 class ChannelPicker(QWidget):
@@ -138,21 +152,82 @@ class ChannelPicker(QWidget):
 
 
 class ChannelContributionBars(QWidget):
-    """Horizontal bars of per-channel contribution (positive right, negative left)."""
+    """Horizontal bars of per-channel contribution (positive right, negative left); the
+    "Measure" box chooses which of the measures given to `show_measures` the bars show."""
+
+    measureChanged = Signal(str)  # the measure id now shown
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.plot = pg.PlotWidget()
-        self.plot.setLabel("bottom", self.tr("contribution (gradient × input)"))
         self.plot.showGrid(x=True)
         self.bars = pg.BarGraphItem(x0=[], y=[], height=0.7, width=[])
         self.plot.addItem(self.bars)
         self.title = QLabel(" ")
+        self.measure = QComboBox()
+        for measure in CHANNEL_MEASURES:
+            self.measure.addItem(self.tr(MEASURE_TEXTS[measure][0]), measure)
+        self.measure.setAccessibleName(self.tr("Per-channel measure"))
+        self.measure.setToolTip(self.tr(
+            "Gradient × input: each band's summed x · ∂score/∂x, in score units.\n"
+            "Contribution ratios: each band's summed share of the class score, multiplied back "
+            "layer by layer (the biases keep the rest of 1)."
+        ))
+        self.measure.currentIndexChanged.connect(self._measure_changed)
+        measure_label = QLabel(self.tr("Measure"))
+        measure_label.setBuddy(self.measure)
+        header = QHBoxLayout()
+        header.addWidget(measure_label)
+        header.addWidget(self.measure, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(header)
         layout.addWidget(self.title)
         layout.addWidget(self.plot, 1)
         self.values = np.zeros(0)
+        self.measures: dict[str, np.ndarray] = {}
+        self.names: list[str] = []
+        self._title = ""
+        self._label_axis()
+
+    def current_measure(self) -> str:
+        """The id of the chosen measure (one of core.channel_contrib.CHANNEL_MEASURES)."""
+        return str(self.measure.currentData())
+
+    def set_measure(self, measure: str) -> None:
+        """Choose the measure shown (redrawn from the values already given)."""
+        index = self.measure.findData(measure)
+        if index < 0:
+            raise ValueError(f"unknown per-channel measure {measure!r}")
+        self.measure.setCurrentIndex(index)
+
+    def show_measures(
+        self, measures: Mapping[str, np.ndarray], names: Sequence[str], title: str = ""
+    ) -> None:
+        """Keep every measure's (C,) values and draw the chosen one."""
+        missing = set(CHANNEL_MEASURES) - set(measures)
+        if missing:
+            raise ValueError(f"no values for {', '.join(sorted(missing))}")
+        self.measures = {name: np.asarray(values, np.float64) for name, values in measures.items()}
+        self.names, self._title = list(names), title
+        self._draw_measure()
+
+    def clear_measures(self, names: Sequence[str]) -> None:
+        """Zero bars for `names` until the next `show_measures`."""
+        self.measures = {}
+        self.set_contributions(np.zeros(len(names)), names)
+
+    def _measure_changed(self) -> None:
+        self._label_axis()
+        if self.measures:
+            self._draw_measure()
+        self.measureChanged.emit(self.current_measure())
+
+    def _draw_measure(self) -> None:
+        self.set_contributions(self.measures[self.current_measure()], self.names, self._title)
+
+    def _label_axis(self) -> None:
+        self.plot.setLabel("bottom", self.tr(MEASURE_TEXTS[self.current_measure()][1]))
 
     def set_contributions(
         self, values: Sequence[float] | np.ndarray, names: Sequence[str], title: str = ""

@@ -83,3 +83,32 @@ def test_contribution_bars(qtbot):
     assert bars.title.text() == "class 'tumour'"
     with pytest.raises(ValueError, match="2 names for 3 values"):
         bars.set_contributions([1, 2, 3], ["a", "b"])
+
+
+def test_measure_box_switches_the_bars_and_their_axis(qtbot):
+    bars = ChannelContributionBars()
+    qtbot.addWidget(bars)
+    assert bars.current_measure() == "gradient-x-input"
+    assert bars.measure.accessibleName() == "Per-channel measure"
+    gradient, shares = [4.0, -1.0, 0.5], [0.6, -0.1, 0.2]
+    bars.show_measures({"gradient-x-input": gradient, "contribution-ratio": shares},
+                       ["a", "b", "c"], title="class 'x'")
+    np.testing.assert_allclose(bars.bars.opts["width"], [4.0, 1.0, 0.5])
+    assert "gradient" in bars.plot.getAxis("bottom").labelText
+    with qtbot.waitSignal(bars.measureChanged) as changed:
+        bars.measure.setCurrentIndex(bars.measure.findData("contribution-ratio"))
+    assert changed.args == ["contribution-ratio"]
+    np.testing.assert_allclose(bars.values, shares)
+    np.testing.assert_allclose(bars.bars.opts["x0"], [0.0, -0.1, 0.0])
+    assert "share of the class score" in bars.plot.getAxis("bottom").labelText
+    assert bars.title.text() == "class 'x'"
+    bars.set_measure("gradient-x-input")
+    np.testing.assert_allclose(bars.values, gradient)
+    bars.clear_measures(["a", "b"])
+    np.testing.assert_array_equal(bars.values, [0.0, 0.0])
+    bars.set_measure("contribution-ratio")  # nothing kept to redraw: the zero bars stay
+    np.testing.assert_array_equal(bars.values, [0.0, 0.0])
+    with pytest.raises(ValueError, match="no values for contribution-ratio"):
+        bars.show_measures({"gradient-x-input": gradient}, ["a", "b", "c"])
+    with pytest.raises(ValueError, match="unknown per-channel measure"):
+        bars.set_measure("saliency")
