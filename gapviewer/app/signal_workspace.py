@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 )
 
 from .engine import LazyCancel
+from .i18n import translate_method_text
 from .jobs import JobThread
 
 log = logging.getLogger(__name__)
@@ -52,11 +53,11 @@ PANEL_TITLE = QT_TRANSLATE_NOOP("SignalWorkspace", "Signals & spectra")
 OPEN_ACTION = QT_TRANSLATE_NOOP("SignalWorkspace", "Open signal or spectral image…")
 AUDIO_SUFFIXES = frozenset({".wav", ".flac"})
 IMAGE_SUFFIXES = frozenset({".tif", ".tiff"})
-FILE_FILTER = (
+FILE_FILTER = QT_TRANSLATE_NOOP(
+    "SignalWorkspace",
     "Signals and spectral images (*.wav *.flac *.csv *.tsv *.txt *.npy *.tif *.tiff);;"
-    "All files (*)"
+    "All files (*)",
 )
-TOP1 = "top-1"
 
 
 def multimedia_unavailable() -> str | None:
@@ -64,7 +65,9 @@ def multimedia_unavailable() -> str | None:
     try:
         from PySide6 import QtMultimedia  # noqa: F401
     except ImportError as error:
-        return f"Audio playback needs Qt Multimedia (pip install PySide6-Addons): {error}"
+        return QCoreApplication.translate(
+            "SignalWorkspace", "Audio playback needs Qt Multimedia (pip install PySide6-Addons): "
+            "{error}").format(error=error)
     return None
 
 
@@ -196,7 +199,8 @@ class _Backend(QObject):
             kind = "channels"
         else:
             raise ValueError(
-                f"{choice.label}: this model reads photos; open it in the Model panel instead"
+                self.tr("{model}: this model reads photos; open it in the Model panel instead")
+                .format(model=choice.label)
             )
         explainer = Explainer(model)
         grids = [info.name for info in model.layers if info.has_grid]
@@ -229,7 +233,8 @@ class _Backend(QObject):
             item = load_channel_image(path)
             return DecodedInput(path, kind, item, item.data, None, item.channel_names)
         if Path(path).suffix.lower() in IMAGE_SUFFIXES:
-            raise ValueError(f"{Path(path).name}: a multi-channel image; the model reads signals")
+            raise ValueError(self.tr("{file}: a multi-channel image; the model reads signals")
+                             .format(file=Path(path).name))
         item = load_signal(path)
         return DecodedInput(path, kind, item, item.data, item.sample_rate, item.channel_names)
 
@@ -284,31 +289,32 @@ class ArchitectureDialog(QDialog):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Load a trusted architecture")
+        self.setWindowTitle(self.tr("Load a trusted architecture"))
         self.arch = QLineEdit()
         self.arch.setPlaceholderText("package.module:Class")
         self.options = QLineEdit()
-        self.options.setPlaceholderText("constructor arguments, e.g. num_classes=4, widths=[8,16]")
+        self.options.setPlaceholderText(
+            self.tr("constructor arguments, e.g. num_classes=4, widths=[8,16]"))
         self.weights = QLineEdit()
-        browse = QPushButton("Browse…")
+        browse = QPushButton(self.tr("Browse…"))
         browse.clicked.connect(self._browse)
         weights_row = QHBoxLayout()
         weights_row.addWidget(self.weights, 1)
         weights_row.addWidget(browse)
         self.input_size = QLineEdit()
-        self.input_size.setPlaceholderText("L (signals) or H W (images)")
+        self.input_size.setPlaceholderText(self.tr("L (signals) or H W (images)"))
         self.in_channels = QSpinBox()
         self.in_channels.setRange(1, 4096)
         self.sample_rate = QLineEdit()
-        self.sample_rate.setPlaceholderText("Hz (audio models; empty for spectra)")
-        self.trust = QCheckBox("I trust this code: importing the module runs it")
+        self.sample_rate.setPlaceholderText(self.tr("Hz (audio models; empty for spectra)"))
+        self.trust = QCheckBox(self.tr("I trust this code: importing the module runs it"))
         form = QFormLayout(self)
-        form.addRow("Architecture", self.arch)
-        form.addRow("Options", self.options)
-        form.addRow("Weights", weights_row)
-        form.addRow("Input size", self.input_size)
-        form.addRow("Input channels", self.in_channels)
-        form.addRow("Sample rate", self.sample_rate)
+        form.addRow(self.tr("Architecture"), self.arch)
+        form.addRow(self.tr("Options"), self.options)
+        form.addRow(self.tr("Weights"), weights_row)
+        form.addRow(self.tr("Input size"), self.input_size)
+        form.addRow(self.tr("Input channels"), self.in_channels)
+        form.addRow(self.tr("Sample rate"), self.sample_rate)
         form.addRow(self.trust)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -319,7 +325,8 @@ class ArchitectureDialog(QDialog):
 
     def _browse(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, "Weights", "", "Weights (*.safetensors *.pt *.pth);;All files (*)"
+            self, self.tr("Weights"), "",
+            self.tr("Weights (*.safetensors *.pt *.pth);;All files (*)")
         )
         if path:
             self.weights.setText(path)
@@ -339,9 +346,10 @@ class ArchitectureDialog(QDialog):
             size = tuple(int(n) for n in self.input_size.text().replace(",", " ").split())
             rate = float(self.sample_rate.text()) if self.sample_rate.text().strip() else None
         except ValueError as error:
-            raise ValueError(f"input size and sample rate must be numbers ({error})") from error
+            raise ValueError(self.tr("input size and sample rate must be numbers ({error})")
+                             .format(error=error)) from error
         if len(size) not in (1, 2):
-            raise ValueError("the input size is L (signals) or H W (images)")
+            raise ValueError(self.tr("the input size is L (signals) or H W (images)"))
         return ModelChoice(
             arch=self.arch.text().strip(), weights=self.weights.text().strip(),
             trust=self.trust.isChecked(), input_size=size, in_channels=self.in_channels.value(),
@@ -398,18 +406,20 @@ class SignalWorkspace(QWidget):
 
     # construction ----------------------------------------------------------------------------
     def _build(self) -> None:
-        self.model_label = QLabel("No model: choose a gapviewer .safetensors file")
+        self.model_label = QLabel(self.tr("No model: choose a gapviewer .safetensors file"))
         self.model_label.setWordWrap(True)
-        model_file = QPushButton("Model file…")
-        model_file.setToolTip("A 1-D or multi-channel model saved by gapviewer (.safetensors)")
+        model_file = QPushButton(self.tr("Model file…"))
+        model_file.setToolTip(
+            self.tr("A 1-D or multi-channel model saved by gapviewer (.safetensors)"))
         model_file.clicked.connect(self._model_file_dialog)
-        architecture = QPushButton("Architecture…")
-        architecture.setToolTip("Your own nn.Module class (package.module:Class) and weights")
+        architecture = QPushButton(self.tr("Architecture…"))
+        architecture.setToolTip(
+            self.tr("Your own nn.Module class (package.module:Class) and weights"))
         architecture.clicked.connect(self._architecture_dialog)
-        open_button = QPushButton("Open…")
+        open_button = QPushButton(self.tr("Open…"))
         open_button.clicked.connect(self.open_dialog)
         self.files = QComboBox()
-        self.files.setToolTip("Opened files (drop more here)")
+        self.files.setToolTip(self.tr("Opened files (drop more here)"))
         self.files.activated.connect(lambda index: self.open_path(self.files.itemText(index)))
         top = QHBoxLayout()
         top.addWidget(model_file)
@@ -424,17 +434,17 @@ class SignalWorkspace(QWidget):
         self.layers.currentIndexChanged.connect(lambda _index: self.request_explain())
         self.targets = QComboBox()
         self.targets.currentIndexChanged.connect(lambda _index: self.request_explain())
-        self.play_button = QPushButton("Play")
+        self.play_button = QPushButton(self.tr("Play"))
         self.play_button.clicked.connect(self.toggle_playback)
-        self.playback_note = QLabel("no playback")
+        self.playback_note = QLabel(self.tr("no playback"))
         self.playback_note.setEnabled(False)
         self.playback_reason = multimedia_unavailable()
         self.play_button.setVisible(False)
         self.playback_note.setVisible(self.playback_reason is not None)
         self.playback_note.setToolTip(self.playback_reason or "")
         choices = QHBoxLayout()
-        for label, box in (("Method", self.methods), ("Layer", self.layers),
-                           ("Class", self.targets)):
+        for label, box in ((self.tr("Method"), self.methods), (self.tr("Layer"), self.layers),
+                           (self.tr("Class"), self.targets)):
             choices.addWidget(QLabel(label))
             choices.addWidget(box, 1)
         choices.addWidget(self.play_button)
@@ -445,10 +455,10 @@ class SignalWorkspace(QWidget):
         self.message.setObjectName("signal-workspace-message")
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.pages = QStackedWidget()
-        hint = QLabel(
+        hint = QLabel(self.tr(
             "Open or drop a signal (WAV, CSV, NPY) or a multi-channel image (TIFF, NPY).\n"
             "Choose its model first: a gapviewer .safetensors file, or your own architecture."
-        )
+        ))
         hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.pages.addWidget(hint)
         layout = QVBoxLayout(self)
@@ -489,7 +499,7 @@ class SignalWorkspace(QWidget):
         centre_layout = QVBoxLayout(centre)
         centre_layout.setContentsMargins(0, 0, 0, 0)
         slider_row = QHBoxLayout()
-        slider_row.addWidget(QLabel("Transmittance"))
+        slider_row.addWidget(QLabel(self.tr("Transmittance")))
         slider_row.addWidget(self.image_transmittance, 1)
         centre_layout.addLayout(slider_row)
         centre_layout.addWidget(self.image_plot, 1)
@@ -563,12 +573,13 @@ class SignalWorkspace(QWidget):
     def load_model(self, choice: ModelChoice) -> None:
         """Load `choice` in the worker; on failure the previous model stays."""
         self._pending = self._pending | {"load"}
-        self._status(f"Loading {choice.label}…")
+        self._status(self.tr("Loading {model}…").format(model=choice.label))
         self._submit("load", lambda: self._backend.load(choice))
 
     def _model_file_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, "Signal or multi-channel model", "", "gapviewer models (*.safetensors)"
+            self, self.tr("Signal or multi-channel model"), "",
+            self.tr("gapviewer models (*.safetensors)")
         )
         if path:
             self.load_model(ModelChoice(path=path))
@@ -589,21 +600,24 @@ class SignalWorkspace(QWidget):
         self.model = info
         self.model_label.setText(info.label)
         self.model_label.setToolTip(
-            "\n".join(f"{method}: {why}" for method, why in info.skipped) or "every method applies"
+            "\n".join(f"{method}: {why}" for method, why in info.skipped)
+            or self.tr("every method applies")
         )
         self._updating = True
         self.methods.clear()
         for method in info.methods:
             self.methods.addItem(method.name, method.id)
-            self.methods.setItemData(self.methods.count() - 1, method.summary,
+            self.methods.setItemData(self.methods.count() - 1,
+                                     translate_method_text(method.summary),
                                      Qt.ItemDataRole.ToolTipRole)
         for method_id, why in info.skipped:
-            self.methods.addItem(f"{method_id} (does not apply)", method_id)
+            self.methods.addItem(self.tr("{method} (does not apply)").format(method=method_id),
+                                 method_id)
             index = self.methods.count() - 1
             self.methods.model().item(index).setEnabled(False)
             self.methods.setItemData(index, why, Qt.ItemDataRole.ToolTipRole)
         self.targets.clear()
-        self.targets.addItem(TOP1, None)
+        self.targets.addItem(self.tr("top-1"), None)
         for index, name in enumerate(info.class_names):
             self.targets.addItem(name, index)
         self._updating = False
@@ -635,7 +649,8 @@ class SignalWorkspace(QWidget):
 
     # inputs ----------------------------------------------------------------------------------
     def open_dialog(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, OPEN_ACTION.rstrip("…"), "", FILE_FILTER)
+        paths, _ = QFileDialog.getOpenFileNames(
+            self, self.tr(OPEN_ACTION).rstrip("…"), "", self.tr(FILE_FILTER))
         if paths:
             self.open_paths(paths)
 
@@ -652,7 +667,7 @@ class SignalWorkspace(QWidget):
         """Decode `path` in the worker (as the model's kind of input, once one is loaded)."""
         kind = self.model.kind if self.model else None
         self._pending = self._pending | {"open"}
-        self._status(f"Opening {Path(path).name}…")
+        self._status(self.tr("Opening {file}…").format(file=Path(path).name))
         self._submit("open", lambda: self._backend.decode(path, kind))
 
     def _decoded(self, decoded: DecodedInput) -> None:
@@ -704,7 +719,8 @@ class SignalWorkspace(QWidget):
             self.methods.currentData(), self.layers.currentText(), self.targets.currentData(),
         )
         self._pending = self._pending | {"explain"}
-        self._status(f"Computing {request.method} at {request.layer}…")
+        self._status(self.tr("Computing {method} at {layer}…").format(
+            method=request.method, layer=request.layer))
         self._submit("explain", lambda: self._backend.explain(request, token))
 
     def _explained(self, outcome: ExplainOutcome) -> None:
@@ -716,9 +732,11 @@ class SignalWorkspace(QWidget):
         target = outcome.target
         if isinstance(target, int) and self.model is not None:
             target = self.model.class_names[target]
-        self.predictions.setText(f"{top}   (map for {target})")
+        self.predictions.setText(
+            self.tr("{top}   (map for {target})").format(top=top, target=target))
         if outcome.values is None:
-            self.show_error(f"{outcome.method} at {outcome.layer}: {outcome.reason}")
+            self.show_error(self.tr("{method} at {layer}: {reason}").format(
+                method=outcome.method, layer=outcome.layer, reason=outcome.reason))
             return
         mode = render.display_normalisation(outcome.values, outcome.signed)
         colormap = render.DIVERGING_COLORMAP if mode == "signed" else render.DEFAULT_COLORMAP
@@ -729,7 +747,8 @@ class SignalWorkspace(QWidget):
             if outcome.channel_values is not None and self.input is not None:
                 self.bars.set_contributions(
                     outcome.channel_values, self.input.channel_names,
-                    f"Per channel, class {target}: gradient x input",
+                    self.tr("Per channel, class {target}: gradient × input").format(
+                        target=target),
                 )
         self._status("")
         self.mapShown.emit(outcome)
@@ -744,7 +763,8 @@ class SignalWorkspace(QWidget):
 
         if values.ndim != 2 or self.input is None:
             self.overlay_item.clear()
-            self.show_error(f"a map of shape {values.shape} cannot overlay an image")
+            self.show_error(self.tr("a map of shape {shape} cannot overlay an image").format(
+                shape=values.shape))
             return
         height, width = self.input.data.shape[1:]
         scaled = render.normalise([values], mode)[0].values
@@ -772,7 +792,8 @@ class SignalWorkspace(QWidget):
             )
             self._player.playbackStateChanged.connect(self._playback_state)
             self._player.errorOccurred.connect(
-                lambda _error, text: self.show_error(f"playback: {text}")
+                lambda _error, text: self.show_error(
+                    self.tr("playback: {error}").format(error=text))
             )
         if self._player.playbackState() == QMediaPlayer.PlaybackState.PlayingState:
             self._stop_playback()
@@ -784,7 +805,7 @@ class SignalWorkspace(QWidget):
         from PySide6.QtMultimedia import QMediaPlayer
 
         playing = state == QMediaPlayer.PlaybackState.PlayingState
-        self.play_button.setText("Stop" if playing else "Play")
+        self.play_button.setText(self.tr("Stop") if playing else self.tr("Play"))
         if not playing and self.signal_view is not None:
             self.signal_view.set_cursor(None)
 
@@ -810,7 +831,7 @@ def install_signal_workspace(window: Any) -> SignalWorkspace:
         "File", QCoreApplication.translate("SignalWorkspace", OPEN_ACTION), open_signals)
     menu = window.menu("File")
     entries = menu.actions()
-    opening = [e for e in entries if e.text().startswith("Open") and e is not action]
+    opening = [e for e in (window.open_files_action, window.open_folder_action) if e in entries]
     if opening:  # next to the other Open actions
         menu.removeAction(action)
         menu.insertAction(entries[entries.index(opening[-1]) + 1], action)
