@@ -1,11 +1,13 @@
 """Training and fine-tuning classifiers (patent US 2025/0259040 A1, FIG. 4 step S10).
 
-`train(settings, images)` trains any torchvision classifier with GAP (a new head for the class
-count), the built-in EfficientNet-Lite0 (its head only, or all of it), `gcm` (Generative
-Contribution Mappings) and `small-gap-cnn`, with flips and padded random crops, SGD or AdamW and
-a step or cosine schedule. It reports progress (loss, accuracy, rate, ETA), stops at a cancel
-token, keeps the checkpoint with the best validation accuracy, and `save_model` writes a
-.safetensors file that `load_model(path)` opens with no other information.
+`train(settings, data)` trains on images any torchvision classifier with GAP (a new head for the
+class count), the built-in EfficientNet-Lite0 (its head only, or all of it), `gcm` (Generative
+Contribution Mappings) and `small-gap-cnn`, with flips and padded random crops; on 1-D signals
+the built-in `gap-cnn1d`, with random time shifts and gains. SGD or AdamW, a step or cosine
+schedule. It reports progress (loss, accuracy, rate, ETA), stops at a cancel token, keeps the
+checkpoint with the best validation accuracy, and `save_model` writes a .safetensors file that
+`load_model(path)` opens with no other information (for signals: the input length, sample rate
+and channel statistics `SignalPreprocessing` needs).
 """
 
 from __future__ import annotations
@@ -25,11 +27,11 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from . import builtin_model, gcm, small_cnn
+from . import builtin_model, gcm, signal_models, small_cnn
 from .capture import Cancelled, CancelToken
 from .model_files import ModelLoadError, gapviewer_metadata, read_weights
 from .models import BUILTIN, IMAGENET_MEAN, IMAGENET_STD, load_model
-from .training_data import ImageSet, augment, channel_statistics, stratified_split
+from .training_data import TrainingSet, augment, channel_statistics, stratified_split
 
 log = logging.getLogger(__name__)
 
@@ -37,12 +39,18 @@ OPTIMIZERS = ("sgd", "adamw")
 SCHEDULES = ("step", "cosine", "constant")
 FINE_TUNE = ("all", "head")
 PRETRAINED_DEFAULT = "pretrained-default"
-SMALL_ARCHITECTURES = (gcm.ARCHITECTURE, small_cnn.ARCHITECTURE)
+SIGNAL_ARCHITECTURES = (signal_models.ARCHITECTURE,)
+SMALL_ARCHITECTURES = (gcm.ARCHITECTURE, small_cnn.ARCHITECTURE, *SIGNAL_ARCHITECTURES)
 # The GCM paper's CIFAR-10 recipe (Table 4): 180 epochs, batch 128, SGD, lr 0.1 divided by 10 at
 # epochs 100 and 150, flips and 4-pixel padded crops. Milestones are kept as fractions of the
 # run so a shorter run keeps the same shape.
 GCM_EPOCHS = 180
 GCM_MILESTONES = (100 / 180, 150 / 180)
+
+
+def input_dims(architecture: str) -> int:
+    """Spatial axes an architecture reads: 1 (signals, L) or 2 (images, H x W)."""
+    return 1 if architecture in SIGNAL_ARCHITECTURES else 2
 
 
 @dataclass(frozen=True)
@@ -60,9 +68,12 @@ class TrainSettings:
     milestones: tuple[float, ...] = (0.5, 0.75)  # fractions of `epochs` (step schedule)
     gamma: float = 0.1  # learning-rate factor at each milestone
     val_split: float = 0.1
-    input_size: tuple[int, int] | None = None  # None: the architecture's usual size
-    flip: bool = True
-    crop_padding: int = 4
+    # (H, W) for images, (L,) for signals; None: the architecture's usual size (signals: the
+    # median length of the training signals).
+    input_size: tuple[int, ...] | None = None
+    flip: bool = True  # images: horizontal flips; signals: time reversal
+    crop_padding: int = 4  # random shift of up to this many pixels / samples (zero-padded)
+    gain_db: float = 0.0  # random gain of up to +- this many decibels
     init: str | None = None  # a weights file, PRETRAINED_DEFAULT, or None (random)
     fine_tune: str = "all"  # "head": train the new classifier only
     options: Mapping[str, Any] = field(default_factory=dict)  # architecture options
@@ -82,6 +93,12 @@ class TrainSettings:
             (self.learning_rate > 0, "learning rate must be positive"),
             (0 <= self.val_split < 1, "validation split must be in [0, 1)"),
             (self.crop_padding >= 0, "crop padding must not be negative"),
+            (self.gain_db >= 0, "gain must not be negative"),
+            (
+                self.input_size is None or len(self.input_size) == input_dims(self.architecture),
+                f"{self.architecture} takes an input size of "
+                + ("one number (the length L)" if input_dims(self.architecture) == 1 else "H, W"),
+            ),
         )
         for ok, message in checks:
             if not ok:
@@ -91,7 +108,9 @@ class TrainSettings:
 def recipe(architecture: str, **overrides: Any) -> TrainSettings:
     """Default settings for an architecture, with `overrides` applied.
 
-    gcm: the paper's recipe (Table 4). Pretrained starting points: lr 0.01 (fine-tuning).
+    gcm: the paper's recipe (Table 4). gap-cnn1d: AdamW lr 0.003 (Loshchilov and Hutter,
+    ICLR 2019), batch 32, cosine schedule, 30 epochs; no time reversal, shifts of up to 8
+    samples and gains of up to +-6 dB. Pretrained starting points: lr 0.01 (fine-tuning).
     Others: SGD lr 0.05 with a cosine schedule, 30 epochs.
     """
     base: dict[str, Any] = {"architecture": architecture}
@@ -104,6 +123,16 @@ def recipe(architecture: str, **overrides: Any) -> TrainSettings:
             milestones=GCM_MILESTONES,
             flip=True,
             crop_padding=4,
+        )
+    if architecture in SIGNAL_ARCHITECTURES:
+        base.update(
+            batch_size=32,
+            optimizer="adamw",
+            learning_rate=0.003,
+            weight_decay=1e-4,
+            flip=False,
+            crop_padding=8,
+            gain_db=6.0,
         )
     if overrides.get("init") is not None:
         base.update(learning_rate=0.01)
@@ -145,10 +174,11 @@ class TrainProgress:
     batches: int
     loss: float  # running mean over the epoch so far
     accuracy: float  # running training accuracy over the epoch so far
-    images_per_second: float
+    images_per_second: float  # samples (images or signals) per second
     eta_seconds: float
     learning_rate: float
     record: EpochRecord | None = None  # the finished epoch (phase "epoch")
+    noun: str = "images"  # what is counted: "images", "signals"
 
     @property
     def fraction(self) -> float:
@@ -158,7 +188,7 @@ class TrainProgress:
         text = (
             f"epoch {self.epoch}/{self.epochs} batch {self.batch}/{self.batches} "
             f"loss {self.loss:.4f} acc {self.accuracy:.2%} "
-            f"{self.images_per_second:.0f} img/s ETA {_duration(self.eta_seconds)}"
+            f"{self.images_per_second:.0f} {self.noun}/s ETA {_duration(self.eta_seconds)}"
         )
         if self.record is not None and self.record.val_accuracy is not None:
             text += f" val acc {self.record.val_accuracy:.2%}"
@@ -177,8 +207,8 @@ class PreparedModel:
     module: nn.Module
     architecture: str
     options: dict[str, Any]
-    input_size: tuple[int, int]
-    mean: tuple[float, ...] | None  # None: computed from the training images
+    input_size: tuple[int, ...]
+    mean: tuple[float, ...] | None  # None: computed from the training samples
     std: tuple[float, ...] | None
     head: tuple[str, ...]  # names of the modules trained by fine_tune="head"
 
@@ -217,11 +247,6 @@ def replace_head(module: nn.Module, num_classes: int) -> tuple[str, ...]:
     return (name,)
 
 
-def _output_count(module: nn.Module, channels: int, size: tuple[int, int]) -> int:
-    with torch.no_grad():
-        return int(module.eval()(torch.zeros(1, channels, *size)).shape[-1])
-
-
 def _torchvision(name: str, num_classes: int, weights: str | None = None) -> nn.Module:
     import torchvision.models as tvm
 
@@ -240,15 +265,26 @@ def _torchvision(name: str, num_classes: int, weights: str | None = None) -> nn.
     return tvm.get_model(name, weights=None, num_classes=num_classes, **extra)
 
 
-def prepare_model(settings: TrainSettings, num_classes: int, in_channels: int) -> PreparedModel:
-    """Build (or load, then re-head) the module `settings` describes for `num_classes`."""
+def prepare_model(
+    settings: TrainSettings,
+    num_classes: int,
+    in_channels: int,
+    default_size: tuple[int, ...] | None = None,
+) -> PreparedModel:
+    """Build (or load, then re-head) the module `settings` describes for `num_classes`. The
+    input size is `settings.input_size`, else `default_size` (the data's), else the
+    architecture's usual one (32 x 32 small image models, 224 x 224 others)."""
     name = settings.architecture
     options = dict(settings.options)
     if name in SMALL_ARCHITECTURES:
         options["in_channels"] = in_channels
     elif in_channels != 3:
         raise ModelLoadError(f"{name} takes RGB images; these have {in_channels} channel(s)")
-    size = tuple(settings.input_size or ((32, 32) if name in SMALL_ARCHITECTURES else (224, 224)))
+    size = tuple(
+        settings.input_size
+        or default_size
+        or ((32, 32) if name in SMALL_ARCHITECTURES else (224, 224))
+    )
     mean = std = None
     init = settings.init
     if init == PRETRAINED_DEFAULT:
@@ -275,6 +311,8 @@ def _fresh(name: str, num_classes: int, options: dict[str, Any]) -> nn.Module:
         return gcm.build_gcm(num_classes, **options)
     if name == small_cnn.ARCHITECTURE:
         return small_cnn.build_small_gap_cnn(num_classes, **options)
+    if name == signal_models.ARCHITECTURE:
+        return signal_models.build_gap_cnn1d(num_classes, **options)
     if name == BUILTIN:
         return builtin_model.EfficientNetLite0(num_classes)
     return _torchvision(name, num_classes)
@@ -291,7 +329,7 @@ def _from_file(path: Path, name: str, options: dict[str, Any], in_channels: int)
         loaded = load_model(path)
         if loaded.in_channels != in_channels:
             raise ModelLoadError(
-                f"{path.name}: takes {loaded.in_channels} channel(s); the images have {in_channels}"
+                f"{path.name}: takes {loaded.in_channels} channel(s); the data have {in_channels}"
             )
         return (
             loaded.module,
@@ -331,37 +369,39 @@ class TrainResult:
 
 
 def _normalise(
-    images: torch.Tensor, mean: tuple[float, ...], std: tuple[float, ...]
+    batch: torch.Tensor, mean: tuple[float, ...], std: tuple[float, ...]
 ) -> torch.Tensor:
-    mean_t = torch.tensor(mean, device=images.device).view(1, -1, 1, 1)
-    std_t = torch.tensor(std, device=images.device).view(1, -1, 1, 1)
-    return (images - mean_t) / std_t
+    """(x - mean) / std per channel of (B, C, *S)."""
+    shape = (1, -1) + (1,) * (batch.ndim - 2)
+    mean_t = torch.tensor(mean, device=batch.device, dtype=batch.dtype).view(shape)
+    std_t = torch.tensor(std, device=batch.device, dtype=batch.dtype).view(shape)
+    return (batch - mean_t) / std_t
 
 
 def evaluate(
     module: nn.Module,
-    images: ImageSet,
-    size: tuple[int, int],
+    samples: TrainingSet,
+    size: tuple[int, ...],
     mean: tuple[float, ...],
     std: tuple[float, ...],
     batch_size: int = 256,
     cancel: CancelToken | None = None,
 ) -> tuple[float, float]:
-    """(mean cross-entropy, accuracy) of `module` in eval mode over `images`."""
+    """(mean cross-entropy, accuracy) of `module` in eval mode over `samples`."""
     device = next(module.parameters()).device
     module.eval()
     total_loss, correct = 0.0, 0
     with torch.no_grad():
-        for start in range(0, len(images), batch_size):
+        for start in range(0, len(samples), batch_size):
             if cancel is not None:
                 cancel.check()
-            indices = np.arange(start, min(start + batch_size, len(images)))
-            inputs = _normalise(images.batch(indices, size).to(device), mean, std)
-            labels = torch.from_numpy(images.labels[indices]).to(device)
+            indices = np.arange(start, min(start + batch_size, len(samples)))
+            inputs = _normalise(samples.batch(indices, size).to(device), mean, std)
+            labels = torch.from_numpy(samples.labels[indices]).to(device)
             logits = module(inputs)
             total_loss += float(F.cross_entropy(logits, labels, reduction="sum"))
             correct += int((logits.argmax(1) == labels).sum())
-    count = max(len(images), 1)
+    count = max(len(samples), 1)
     return total_loss / count, correct / count
 
 
@@ -424,9 +464,11 @@ class _Run:
     def step(self, indices: np.ndarray) -> tuple[float, int]:
         """One optimiser step on the augmented, normalised batch: (loss, correct count)."""
         settings = self.settings
-        images = self.train_set.batch(indices, self.size)
-        images = augment(images, settings.flip, settings.crop_padding, self.generator)
-        inputs = _normalise(images.to(self.device), self.mean, self.std)
+        batch = self.train_set.batch(indices, self.size)
+        batch = augment(
+            batch, settings.flip, settings.crop_padding, self.generator, settings.gain_db
+        )
+        inputs = _normalise(batch.to(self.device), self.mean, self.std)
         labels = torch.from_numpy(self.train_set.labels[indices]).to(self.device)
         logits = self.module(inputs)
         loss = F.cross_entropy(logits, labels)
@@ -457,6 +499,7 @@ class _Run:
                 TrainProgress(
                     "train", epoch + 1, settings.epochs, batch + 1, self.batches,
                     loss_sum / count, correct / count, self.rate(), remaining / self.rate(), lr,
+                    noun=self.train_set.noun,
                 )
             )  # fmt: skip
         val_loss = val_accuracy = None
@@ -469,7 +512,7 @@ class _Run:
             time.perf_counter() - started,
         )  # fmt: skip
         self.history.append(record)
-        # Without validation images the lowest training loss stands in for the best epoch.
+        # Without validation samples the lowest training loss stands in for the best epoch.
         score = val_accuracy if val_accuracy is not None else -record.train_loss
         if score > self.best_score:
             self.best_score = score
@@ -481,31 +524,41 @@ class _Run:
             TrainProgress(
                 "epoch", epoch + 1, settings.epochs, self.batches, self.batches,
                 record.train_loss, record.train_accuracy, self.rate(),
-                remaining / self.rate(), lr, record,
+                remaining / self.rate(), lr, record, self.train_set.noun,
             )
         )  # fmt: skip
 
 
 def train(
     settings: TrainSettings,
-    images: ImageSet,
+    data: TrainingSet,
     *,
-    validation: ImageSet | None = None,
+    validation: TrainingSet | None = None,
     progress: Callable[[TrainProgress], None] | None = None,
     cancel: CancelToken | None = None,
 ) -> TrainResult:
-    """Train as `settings` says on `images`; validate on `validation` or, without it, on a
-    stratified `settings.val_split` of `images`. A cancel after the first epoch returns the best
-    checkpoint so far (`cancelled=True`); before it, raises `Cancelled`."""
+    """Train as `settings` says on `data` (images or signals); validate on `validation` or,
+    without it, on a stratified `settings.val_split` of `data`. A cancel after the first epoch
+    returns the best checkpoint so far (`cancelled=True`); before it, raises `Cancelled`."""
+    dims = input_dims(settings.architecture)
+    if data.spatial_dims != dims:
+        raise ValueError(
+            f"{data.source}: holds {data.noun}, which {settings.architecture} cannot read; "
+            + (
+                f"train {' or '.join(SIGNAL_ARCHITECTURES)} on signals"
+                if data.spatial_dims == 1
+                else "train an image architecture (e.g. small-gap-cnn) on images"
+            )
+        )
     torch.manual_seed(settings.seed)
     if validation is None and settings.val_split > 0:
-        train_idx, val_idx = stratified_split(images.labels, settings.val_split, settings.seed)
-        train_set, validation = images.subset(train_idx), images.subset(val_idx)
+        train_idx, val_idx = stratified_split(data.labels, settings.val_split, settings.seed)
+        train_set, validation = data.subset(train_idx), data.subset(val_idx)
     else:
-        train_set = images
+        train_set = data
     if len(train_set) == 0:
-        raise ValueError(f"{images.source}: no images left to train on")
-    prepared = prepare_model(settings, len(images.class_names), images.in_channels)
+        raise ValueError(f"{data.source}: no {data.noun} left to train on")
+    prepared = prepare_model(settings, len(data.class_names), data.in_channels, data.default_size)
     if settings.mean is not None and settings.std is not None:
         mean, std = tuple(settings.mean), tuple(settings.std)
     elif prepared.mean is None:
@@ -530,31 +583,34 @@ def train(
     module.load_state_dict(run.best_state)
     module.eval()
     metadata = _metadata(
-        settings, prepared, images, mean, std, run.best_accuracy, run.best_epoch, run.history
+        settings, prepared, data, mean, std, run.best_accuracy, run.best_epoch, run.history
     )
     return TrainResult(
         module, metadata, tuple(run.history), run.best_epoch, run.best_accuracy, cancelled
     )
 
 
-def _metadata(settings, prepared, images, mean, std, accuracy, best_epoch, history) -> dict:
+def _metadata(settings, prepared, data, mean, std, accuracy, best_epoch, history) -> dict:
+    """What `load_model` needs to rebuild the model (architecture, classes, input size and
+    channels, normalisation, and for signals the sample rate), plus the training record."""
     training = asdict(settings)
     training.update(
         epochs_run=len(history),
         best_epoch=best_epoch,
-        train_images=len(images),
-        data=images.source,
+        train_images=len(data),  # the key predates signals: the number of training samples
+        data=data.source,
         history=[asdict(record) for record in history],
     )
     return {
         "architecture": prepared.architecture,
-        "num_classes": len(images.class_names),
-        "class_names": list(images.class_names),
+        "num_classes": len(data.class_names),
+        "class_names": list(data.class_names),
         "input_size": list(prepared.input_size),
         "mean": list(mean),
         "std": list(std),
-        "in_channels": images.in_channels,
+        "in_channels": data.in_channels,
         "options": prepared.options,
+        **data.input_metadata(),
         "validation_accuracy": accuracy,
         "training": training,
     }

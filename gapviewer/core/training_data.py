@@ -1,8 +1,12 @@
-"""Labelled images for training: class-subfolder folders, CIFAR-10 python batches, scikit-learn's
-digits; stratified validation splits; the standard augmentation (flips, padded random crops).
+"""Labelled samples for training: images (class-subfolder folders, CIFAR-10 python batches,
+scikit-learn's digits) and 1-D signals (class-subfolder folders of WAV/FLAC/CSV/NPY files);
+stratified validation splits; augmentation (flips, padded random crops or time shifts, gains).
 
-Images are kept as uint8 (in memory for arrays, decoded on demand for folders) and turned into
-float batches in [0, 1] at the model's input size; normalisation happens in the training loop.
+Both kinds follow the `TrainingSet` protocol, so one training loop serves them. Images are kept as
+uint8 (in memory for arrays, decoded on demand for folders) and turned into float batches in
+[0, 1] at the model's input size; signals are decoded once (bad files reported and skipped) and
+batched exactly as `SignalPreprocessing` prepares them at inference time. Normalisation happens
+in the training loop.
 """
 
 from __future__ import annotations
@@ -10,16 +14,26 @@ from __future__ import annotations
 import io
 import logging
 import pickle
+from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar, Protocol
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
 from .data import DatasetError, read_folder
-from .images import ImageLoadError, load_image
+from .images import IMAGE_EXTENSIONS, ImageLoadError, load_image
+from .signals import (
+    SIGNAL_EXTENSIONS,
+    LoadedSignal,
+    SignalLoadError,
+    SignalPreprocessing,
+    labelled_signals,
+    load_signal,
+)
 
 log = logging.getLogger(__name__)
 
@@ -29,15 +43,48 @@ DIGIT_NAMES = tuple(str(digit) for digit in range(10))
 DIGITS = "digits"
 
 
+class TrainingSet(Protocol):
+    """What the training loop needs from labelled samples of any kind."""
+
+    noun: ClassVar[str]  # "images", "signals": for messages
+    spatial_dims: ClassVar[int]  # 2 for images (H, W), 1 for signals (L)
+    class_names: tuple[str, ...]
+    labels: np.ndarray  # (N,) int64 class indices
+    source: str
+    problems: tuple[str, ...]  # one line per file that was skipped
+
+    def __len__(self) -> int: ...
+
+    @property
+    def in_channels(self) -> int: ...
+
+    @property
+    def default_size(self) -> tuple[int, ...] | None:
+        """The input size the samples suggest; None: the architecture's usual size."""
+
+    def subset(self, indices: Sequence[int] | np.ndarray) -> TrainingSet: ...
+
+    def batch(self, indices: Sequence[int] | np.ndarray, size: tuple[int, ...]) -> torch.Tensor:
+        """Samples `indices` as float (B, C, *size), not normalised."""
+
+    def counts(self) -> np.ndarray: ...
+
+    def input_metadata(self) -> dict[str, object]:
+        """Kind-specific entries of the saved model's metadata."""
+
+
 @dataclass(frozen=True, eq=False)
 class ImageSet:
     """Labelled images: `pixels` (N, H, W, C) uint8 in memory, or `paths` decoded on demand."""
 
+    noun: ClassVar[str] = "images"
+    spatial_dims: ClassVar[int] = 2
     class_names: tuple[str, ...]
     labels: np.ndarray  # (N,) int64 class indices
     source: str
     pixels: np.ndarray | None = None
     paths: tuple[Path, ...] | None = None
+    problems: tuple[str, ...] = ()  # one line per entry of the folder that was skipped
 
     def __post_init__(self) -> None:
         count = len(self.pixels) if self.pixels is not None else len(self.paths or ())
@@ -56,6 +103,11 @@ class ImageSet:
         """(H, W) of in-memory images; None for files (their sizes vary)."""
         return tuple(self.pixels.shape[1:3]) if self.pixels is not None else None
 
+    @property
+    def default_size(self) -> None:
+        """Images take the architecture's usual size (32 x 32 small models, 224 x 224 others)."""
+        return None
+
     def subset(self, indices: Sequence[int] | np.ndarray) -> ImageSet:
         indices = np.asarray(indices, dtype=np.int64)
         return ImageSet(
@@ -64,6 +116,7 @@ class ImageSet:
             self.source,
             pixels=self.pixels[indices] if self.pixels is not None else None,
             paths=tuple(self.paths[i] for i in indices) if self.paths is not None else None,
+            problems=self.problems,
         )
 
     def batch(self, indices: Sequence[int] | np.ndarray, size: tuple[int, int]) -> torch.Tensor:
@@ -86,6 +139,9 @@ class ImageSet:
         """Images per class."""
         return np.bincount(self.labels, minlength=len(self.class_names))
 
+    def input_metadata(self) -> dict[str, object]:
+        return {}
+
 
 def resize(images: torch.Tensor, size: tuple[int, int]) -> torch.Tensor:
     """Bilinear with antialiasing, as `models.Preprocessing` resizes at inference time."""
@@ -107,7 +163,165 @@ def folder_images(root: str | Path) -> ImageSet:
         )
     index = {name: i for i, name in enumerate(class_names)}
     labels = np.array([index[label] for _, label in pairs], dtype=np.int64)
-    return ImageSet(class_names, labels, str(root), paths=tuple(path for path, _ in pairs))
+    return ImageSet(
+        class_names,
+        labels,
+        str(root),
+        paths=tuple(path for path, _ in pairs),
+        problems=tuple(problems),
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class SignalSet:
+    """Labelled 1-D signals, decoded: each (C, T) at its own length and sample rate.
+
+    `sample_rate` is the rate the model will read (None for spectra and tables without one);
+    batches are made by `SignalPreprocessing` with that rate, so a file is fitted to the input
+    length in training exactly as it is when the trained model explains it.
+    """
+
+    noun: ClassVar[str] = "signals"
+    spatial_dims: ClassVar[int] = 1
+    class_names: tuple[str, ...]
+    labels: np.ndarray  # (N,) int64 class indices
+    source: str
+    signals: tuple[LoadedSignal, ...]
+    sample_rate: float | None = None
+    channels: int = 1
+    problems: tuple[str, ...] = ()  # one line per file that was skipped
+    _prepared: dict[tuple[int, ...], np.ndarray] = field(
+        default_factory=dict, init=False, repr=False
+    )
+
+    def __post_init__(self) -> None:
+        if len(self.signals) != len(self.labels):
+            raise DatasetError(
+                f"{self.source}: {len(self.signals)} signals but {len(self.labels)} labels"
+            )
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+    @property
+    def in_channels(self) -> int:
+        return self.channels
+
+    @property
+    def default_size(self) -> tuple[int]:
+        """(median length in samples at `sample_rate`,): most signals fit it without padding
+        or cutting much."""
+        lengths = [
+            item.length * self.sample_rate / item.sample_rate
+            if self.sample_rate and item.sample_rate
+            else item.length
+            for item in self.signals
+        ]
+        return (max(1, int(round(float(np.median(lengths))))),)
+
+    def subset(self, indices: Sequence[int] | np.ndarray) -> SignalSet:
+        indices = np.asarray(indices, dtype=np.int64)
+        return SignalSet(
+            self.class_names,
+            self.labels[indices],
+            self.source,
+            tuple(self.signals[i] for i in indices),
+            self.sample_rate,
+            self.channels,
+            self.problems,
+        )
+
+    def batch(self, indices: Sequence[int] | np.ndarray, size: tuple[int, ...]) -> torch.Tensor:
+        """Signals `indices` as float (B, C, L), rate-converted and fitted to L = size[0] by
+        `SignalPreprocessing` (every signal of the set is prepared once per size)."""
+        size = tuple(int(n) for n in size)
+        prepared = self._prepared.get(size)
+        if prepared is None:
+            preprocessing = SignalPreprocessing(
+                size, channels=self.channels, sample_rate=self.sample_rate
+            )
+            prepared = np.concatenate([preprocessing(item).numpy() for item in self.signals])
+            self._prepared[size] = prepared
+        return torch.from_numpy(prepared[np.asarray(indices, dtype=np.int64)])
+
+    def counts(self) -> np.ndarray:
+        """Signals per class."""
+        return np.bincount(self.labels, minlength=len(self.class_names))
+
+    def input_metadata(self) -> dict[str, object]:
+        return {"sample_rate": self.sample_rate}
+
+
+def _most_common(values: Sequence[float | int]) -> float | int | None:
+    """The most frequent value (the smallest of equally frequent ones), None when empty."""
+    counted = Counter(values)
+    return min(counted, key=lambda value: (-counted[value], value)) if counted else None
+
+
+def folder_signals(
+    root: str | Path, *, sample_rate: float | None = None, time_major: bool = False
+) -> SignalSet:
+    """One signal per file in class subfolders `root/<class>/<file>` (WAV, FLAC, CSV, NPY; see
+    `core.signals.load_signal`). Files that cannot be used are skipped, each with a one-line
+    reason naming it (logged and kept in `problems`): unreadable, empty, NaN/Inf, too long, or
+    a channel count other than the most common one (unless that is 1: several channels are then
+    averaged, as `SignalPreprocessing` does for a mono model). The set's rate is `sample_rate`,
+    else the most common rate of the files that have one (tables and arrays have none: they are
+    taken to be at the set's rate)."""
+    try:
+        items, classes = labelled_signals(root)
+    except SignalLoadError as error:
+        raise DatasetError(str(error)) from error
+    problems: list[str] = []
+    loaded: list[tuple[LoadedSignal, int]] = []
+    for path, label in items:
+        try:
+            loaded.append((load_signal(path, time_major=time_major), label))
+        except SignalLoadError as error:
+            problems.append(str(error))
+    channels = _most_common([item.channels for item, _ in loaded]) or 1
+    if channels != 1:
+        for item, _ in loaded:
+            if item.channels != channels:
+                problems.append(
+                    f"{item.name}: has {item.channels} channel(s), the other signals {channels}"
+                )
+        loaded = [(item, label) for item, label in loaded if item.channels == channels]
+    for problem in problems:
+        log.warning("skipped %s", problem)
+    used = sorted({label for _, label in loaded})
+    if len(used) < 2:
+        raise DatasetError(
+            f"{Path(root).name}: training needs at least two class folders with usable signals, "
+            f"found {len(used)}"
+        )
+    index = {label: i for i, label in enumerate(used)}
+    rate = sample_rate or _most_common([item.sample_rate for item, _ in loaded if item.sample_rate])
+    return SignalSet(
+        tuple(classes[label] for label in used),
+        np.array([index[label] for _, label in loaded], dtype=np.int64),
+        str(root),
+        tuple(item for item, _ in loaded),
+        float(rate) if rate else None,
+        int(channels),
+        tuple(problems),
+    )
+
+
+def is_signal_folder(root: str | Path) -> bool:
+    """True when the class subfolders of `root` hold more signal files (WAV, FLAC, CSV, NPY,
+    ...) than image files."""
+    root = Path(root)
+    if not root.is_dir():
+        return False
+    kinds = Counter(
+        "signal" if path.suffix.lower() in SIGNAL_EXTENSIONS else "image"
+        for folder in root.iterdir()
+        if folder.is_dir() and not folder.name.startswith(".")
+        for path in folder.rglob("*")
+        if path.suffix.lower() in SIGNAL_EXTENSIONS | IMAGE_EXTENSIONS
+    )
+    return kinds["signal"] > kinds["image"]
 
 
 class _ArrayUnpickler(pickle.Unpickler):
@@ -209,14 +423,20 @@ def export_digits(folder: str | Path, size: int = 32) -> list[Path]:
     return export_images(digits_images(size), folder)
 
 
-def load_training_data(source: str | Path) -> tuple[ImageSet, ImageSet | None]:
-    """(training images, separate validation images or None) from DATA as `gapviewer train`
+def load_training_data(
+    source: str | Path, *, sample_rate: float | None = None, time_major: bool = False
+) -> tuple[TrainingSet, TrainingSet | None]:
+    """(training samples, separate validation samples or None) from DATA as `gapviewer train`
     takes it: "digits" (scikit-learn's, unless a folder has that name), a CIFAR-10 python
-    batches folder (its test batch validates), or a class-subfolder folder."""
+    batches folder (its test batch validates), a class-subfolder folder of signals (see
+    `is_signal_folder`, `folder_signals`; `sample_rate` and `time_major` apply to it) or of
+    images."""
     if str(source) == DIGITS and not Path(source).exists():
         return digits_images(), None
     if is_cifar10_folder(source):
         return cifar10_images(source, "train"), cifar10_images(source, "test")
+    if is_signal_folder(source):
+        return folder_signals(source, sample_rate=sample_rate, time_major=time_major), None
     return folder_images(source), None
 
 
@@ -240,35 +460,50 @@ def stratified_split(
 
 
 def augment(
-    images: torch.Tensor, flip: bool, padding: int, generator: torch.Generator
+    batch: torch.Tensor,
+    flip: bool,
+    padding: int,
+    generator: torch.Generator,
+    gain_db: float = 0.0,
 ) -> torch.Tensor:
-    """Random horizontal flips and `padding`-pixel zero-padded random crops of a batch (B, C, H,
-    W), each image drawn independently (the GCM paper's CIFAR-10 augmentation, Table 4)."""
-    batch, _, rows, cols = images.shape
-    out = images
+    """Random augmentation of a batch (B, C, *S), each sample drawn independently: flips of the
+    last axis (horizontal for images, time reversal for signals), `padding`-element zero-padded
+    random crops along every spatial axis (for images the GCM paper's CIFAR-10 augmentation,
+    Table 4; for signals a random time shift of up to +-padding samples), and a random gain
+    of uniformly +-`gain_db` decibels (factor 10^(g/20))."""
+    count, spatial = batch.shape[0], tuple(batch.shape[2:])
+    per_sample = (count,) + (1,) * (batch.ndim - 1)
+    out = batch
     if flip:
-        flips = torch.rand(batch, generator=generator) < 0.5
-        out = torch.where(flips[:, None, None, None], out.flip(-1), out)
+        flips = torch.rand(count, generator=generator) < 0.5
+        out = torch.where(flips.view(per_sample), out.flip(-1), out)
     if padding > 0:
-        padded = F.pad(out, (padding,) * 4)
-        offsets = torch.randint(0, 2 * padding + 1, (batch, 2), generator=generator)
+        padded = F.pad(out, (padding,) * (2 * len(spatial)))
+        offsets = torch.randint(0, 2 * padding + 1, (count, len(spatial)), generator=generator)
         out = torch.stack(
             [
-                padded[i, :, int(dy) : int(dy) + rows, int(dx) : int(dx) + cols]
-                for i, (dy, dx) in enumerate(offsets)
+                padded[
+                    (i, slice(None))
+                    + tuple(slice(o, o + n) for o, n in zip(start.tolist(), spatial, strict=True))
+                ]
+                for i, start in enumerate(offsets)
             ]
         )
+    if gain_db > 0:
+        decibels = (2 * torch.rand(count, generator=generator) - 1) * gain_db
+        out = out * (10 ** (decibels / 20)).view(per_sample)
     return out
 
 
 def channel_statistics(
-    images: ImageSet, size: tuple[int, int], limit: int = 2048, seed: int = 0
+    samples: TrainingSet, size: tuple[int, ...], limit: int = 2048, seed: int = 0
 ) -> tuple[tuple[float, ...], tuple[float, ...]]:
-    """Per-channel mean and standard deviation over (a seeded sample of at most `limit` of) the
-    images, for normalising a model trained from scratch."""
+    """Per-channel mean and standard deviation over every other axis of (a seeded sample of at
+    most `limit` of) the samples, for normalising a model trained from scratch."""
     rng = np.random.default_rng(seed)
-    chosen = np.sort(rng.permutation(len(images))[:limit])
-    batch = images.batch(chosen, size)
-    mean = batch.mean(dim=(0, 2, 3))
-    std = batch.std(dim=(0, 2, 3)).clamp_min(1e-3)
+    chosen = np.sort(rng.permutation(len(samples))[:limit])
+    batch = samples.batch(chosen, size)
+    dims = (0, *range(2, batch.ndim))
+    mean = batch.mean(dim=dims)
+    std = batch.std(dim=dims).clamp_min(1e-3)
     return tuple(float(v) for v in mean), tuple(float(v) for v in std)
