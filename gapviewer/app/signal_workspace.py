@@ -7,9 +7,15 @@ core work (torch import, model loading, decoding, explaining, per-channel contri
 one worker thread of its own (`jobs.JobThread` "gapviewer-signals"), started on first use: the
 engine's model thread keeps owning the photo model, and its job channels (what-if, inspect,
 scan) are not disturbed. Newest request wins per slot; results carry a generation number and
-stale ones are dropped. The view widgets (`SignalView`, `ChannelPicker`) import core modules that
-import torch, so they are built only after the worker has imported it: the window still shows
-before torch is loaded.
+stale ones are dropped. A progress bar with the current step and a Cancel button (or Esc in the
+panel) shows while work runs; cancelling sets the explanation's core CancelToken, so the torch
+work stops at its next check point. The view widgets (`SignalView`, `ChannelPicker`) import core
+modules that import torch, so they are built only after the worker has imported it: the window
+still shows before torch is loaded.
+
+Arrays whose axes are ambiguous (NPY/CSV signals: channels x time or time x channels; NPY/TIFF
+cubes: C x H x W or H x W x C) are read with the "Layout" choice, handed to the core loaders
+(`load_signal(time_major=...)`, `load_channel_image(layout=...)`); "auto" shows what it chose.
 
     workspace = install_signal_workspace(window)   # panel + File-menu action + shutdown on close
 """
@@ -23,8 +29,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Qt, QUrl, Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QObject, Qt, QUrl, Signal
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -35,6 +41,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QProgressBar,
     QPushButton,
     QSlider,
     QSpinBox,
@@ -58,6 +65,10 @@ FILE_FILTER = QT_TRANSLATE_NOOP(
     "Signals and spectral images (*.wav *.flac *.csv *.tsv *.txt *.npy *.tif *.tiff);;"
     "All files (*)",
 )
+AUTO, CHANNELS_LAST, CHANNELS_FIRST = "auto", "last", "first"  # the Layout choice
+CORE_LAYOUTS = {AUTO: "auto", CHANNELS_LAST: "hwc", CHANNELS_FIRST: "chw"}  # core.multichannel
+CHANNELS_SHARE = 0.8  # of a multi-channel request's progress: the map; the rest: per channel
+CHANNELS_STEP = "per-channel contributions"  # the worker's progress message for that rest
 
 
 def multimedia_unavailable() -> str | None:
@@ -120,6 +131,7 @@ class DecodedInput:
     data: np.ndarray  # (C, T) or (C, H, W)
     sample_rate: float | None
     channel_names: tuple[str, ...]
+    layout: str | None = None  # how the array was read: CHANNELS_LAST / CHANNELS_FIRST
 
     @property
     def playable(self) -> bool:
@@ -146,7 +158,14 @@ class ExplainOutcome:
     predictions: tuple[tuple[int, str, float], ...]
     target: int | str
     signed: bool
-    channel_values: np.ndarray | None  # per input channel: gradient x input (images)
+    channels: Any = None  # core ChannelContribution: per input channel measures (images)
+
+
+@dataclass(frozen=True)
+class ExplainCancelled:
+    """The explanation of `generation` stopped at a check point: no map was made."""
+
+    generation: int
 
 
 def _one_line(error: BaseException) -> str:
@@ -161,6 +180,7 @@ class _Backend(QObject):
 
     finished = Signal(str, int, object)
     failed = Signal(str, int, str)
+    progress = Signal(int, float, str)  # explain generation, fraction, core's step message
 
     def __init__(self) -> None:
         super().__init__()
@@ -224,28 +244,34 @@ class _Backend(QObject):
             tuple(model.class_names), model.in_channels, tuple(methods), tuple(skipped),
         )
 
-    def decode(self, path: str, kind: str | None) -> DecodedInput:
+    def decode(self, path: str, kind: str | None, layout: str = AUTO) -> DecodedInput:
+        """Read `path` as `kind` ("signal" or "channels"; guessed from the file when None) with
+        the Layout choice `layout` (AUTO, CHANNELS_LAST or CHANNELS_FIRST)."""
         from ..core.multichannel import load_channel_image
-        from ..core.signals import load_signal
 
         kind = kind or _guess_kind(path)
         if kind == "channels":
-            item = load_channel_image(path)
-            return DecodedInput(path, kind, item, item.data, None, item.channel_names)
+            item = load_channel_image(path, layout=CORE_LAYOUTS[layout])
+            read = {"hwc": CHANNELS_LAST, "chw": CHANNELS_FIRST}.get(item.layout or "")
+            return DecodedInput(path, kind, item, item.data, None, item.channel_names, read)
         if Path(path).suffix.lower() in IMAGE_SUFFIXES:
             raise ValueError(self.tr("{file}: a multi-channel image; the model reads signals")
                              .format(file=Path(path).name))
-        item = load_signal(path)
-        return DecodedInput(path, kind, item, item.data, item.sample_rate, item.channel_names)
+        item, read = _read_signal(path, layout)
+        return DecodedInput(
+            path, kind, item, item.data, item.sample_rate, item.channel_names, read
+        )
 
-    def explain(self, request: ExplainRequest, cancel: LazyCancel) -> ExplainOutcome | None:
-        """The map (None when the model changed or the request was cancelled)."""
+    def explain(
+        self, request: ExplainRequest, cancel: LazyCancel
+    ) -> ExplainOutcome | ExplainCancelled | None:
+        """The map, `ExplainCancelled` when `cancel` was set, None when the model changed."""
         from ..core.capture import Cancelled
 
         try:
             return self._explain(request, cancel.core_token())
         except Cancelled:
-            return None
+            return ExplainCancelled(request.generation)
 
     def _explain(self, request: ExplainRequest, cancel: Any) -> ExplainOutcome | None:
         from ..core.channel_contrib import channel_contributions
@@ -254,20 +280,48 @@ class _Backend(QObject):
 
         if request.model_id != self.model_id or self.explainer is None:
             return None
+        per_channel = isinstance(request.item, ChannelImage)
+        share = CHANNELS_SHARE if per_channel else 1.0
+
+        def progress(fraction: float, message: str) -> None:
+            self.progress.emit(request.generation, fraction * share, message)
+
         result = self.explainer.explain(
             request.item, methods=[request.method], layers=[request.layer],
-            target=request.target, cancel=cancel,
+            target=request.target, progress=progress, cancel=cancel,
         )
         key = (request.method, request.layer)
         reasons = {(m, layer): why for m, layer, why in result.skipped}
-        channel_values = None
-        if isinstance(request.item, ChannelImage) and isinstance(result.target, int):
-            channel_values = channel_contributions(self.model, request.item, result.target).values
+        channels = None
+        if per_channel and isinstance(result.target, int):
+            self.progress.emit(request.generation, share, CHANNELS_STEP)
+            channels = channel_contributions(
+                self.model, request.item, result.target, request.item.channel_names, cancel
+            )
         return ExplainOutcome(
             request.generation, request.method, request.layer, result.maps.get(key),
             reasons.get(key), tuple(result.predictions), result.target,
-            get_method(request.method).signed, channel_values,
+            get_method(request.method).signed, channels,
         )
+
+
+def _read_signal(path: str, layout: str) -> tuple[Any, str | None]:
+    """core.signals.load_signal with the Layout choice: CHANNELS_LAST is `time_major`. AUTO
+    reads channels x time and, when the loader refuses that, time x channels (a table with
+    more rows than columns); the first refusal is reported if both fail. Audio has no choice."""
+    from ..core.signals import SignalLoadError, load_signal
+
+    if Path(path).suffix.lower() in AUDIO_SUFFIXES:
+        return load_signal(path), None
+    if layout != AUTO:
+        return load_signal(path, time_major=layout == CHANNELS_LAST), layout
+    try:
+        return load_signal(path), CHANNELS_FIRST
+    except SignalLoadError as channels_first:
+        try:
+            return load_signal(path, time_major=True), CHANNELS_LAST
+        except SignalLoadError:
+            raise channels_first from None
 
 
 def _guess_kind(path: str) -> str:
@@ -375,9 +429,11 @@ def _split_options(text: str) -> list[str]:
 
 # the panel -----------------------------------------------------------------------------------
 class SignalWorkspace(QWidget):
-    """The "Signals & spectra" panel: model, input file, method, layer and class choice; the
-    signal with its map (SignalView) or the false-colour image with the map overlaid, channel
-    picker and per-channel bars; audio playback with a moving cursor when Qt Multimedia loads."""
+    """The "Signals & spectra" panel: model, input file (with its array layout), method, layer and
+    class choice; the signal with its map (SignalView) or the false-colour image with the map
+    overlaid, channel picker and per-channel bars (gradient x input or contribution ratios);
+    progress with Cancel while work runs; audio playback with a moving cursor when Qt
+    Multimedia loads."""
 
     modelReady = Signal(object)  # ModelInfo
     inputShown = Signal(object)  # DecodedInput
@@ -397,9 +453,12 @@ class SignalWorkspace(QWidget):
         self._backend = _Backend()
         self._backend.finished.connect(self._finished)
         self._backend.failed.connect(self._failed)
+        self._backend.progress.connect(self._progress)
         self._generation = {"load": 0, "open": 0, "explain": 0}
         self._cancel: LazyCancel | None = None
         self._pending: set[str] = set()
+        self._steps: dict[str, str] = {}  # what each pending kind of job is doing
+        self._last_path: str | None = None  # the file last asked for (a Layout change rereads it)
         self._updating = False
         self._player: Any = None
         self._build()
@@ -421,12 +480,27 @@ class SignalWorkspace(QWidget):
         self.files = QComboBox()
         self.files.setToolTip(self.tr("Opened files (drop more here)"))
         self.files.activated.connect(lambda index: self.open_path(self.files.itemText(index)))
+        self.layout_choice = QComboBox()
+        for layout in (AUTO, CHANNELS_LAST, CHANNELS_FIRST):
+            self.layout_choice.addItem("", layout)
+        self.layout_choice.setAccessibleName(self.tr("Array layout"))
+        self.layout_choice.setToolTip(self.tr(
+            "How NPY, CSV and TIFF arrays are read: channels last (H × W × C, time × channels) "
+            "or first (C × H × W, channels × time). Auto shows what it chose; changing it "
+            "rereads the file."
+        ))
+        self.layout_choice.currentIndexChanged.connect(self._layout_changed)
+        layout_label = QLabel(self.tr("Layout"))
+        layout_label.setBuddy(self.layout_choice)
+        self._label_layouts()
         top = QHBoxLayout()
         top.addWidget(model_file)
         top.addWidget(architecture)
         top.addWidget(self.model_label, 1)
         top.addWidget(open_button)
         top.addWidget(self.files, 1)
+        top.addWidget(layout_label)
+        top.addWidget(self.layout_choice)
 
         self.methods = QComboBox()
         self.methods.currentIndexChanged.connect(self._method_changed)
@@ -454,6 +528,10 @@ class SignalWorkspace(QWidget):
         self.message = QLabel(" ")
         self.message.setObjectName("signal-workspace-message")
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._build_busy_row()
+        status = QHBoxLayout()
+        status.addWidget(self.message, 1)
+        status.addWidget(self.busy_row)
         self.pages = QStackedWidget()
         hint = QLabel(self.tr(
             "Open or drop a signal (WAV, CSV, NPY) or a multi-channel image (TIFF, NPY).\n"
@@ -466,8 +544,34 @@ class SignalWorkspace(QWidget):
         layout.addLayout(top)
         layout.addLayout(choices)
         layout.addWidget(self.predictions)
-        layout.addWidget(self.message)
+        layout.addLayout(status)
         layout.addWidget(self.pages, 1)
+
+    def _build_busy_row(self) -> None:
+        """Step text, progress bar and Cancel: shown while work runs; its room is kept when
+        hidden, so work starting or ending moves nothing."""
+        self.step = QLabel()
+        self.step.setObjectName("signal-workspace-step")
+        self.progress = QProgressBar()
+        self.progress.setMaximumHeight(14)
+        self.progress.setMinimumWidth(120)
+        self.progress.setTextVisible(False)
+        self.progress.setAccessibleName(self.tr("Signals & spectra progress"))
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.cancel_button.setAccessibleName(self.tr("Cancel the computation"))
+        self.cancel_button.setToolTip(self.tr("Stop the running computation (Esc)"))
+        self.cancel_button.clicked.connect(self.cancel)
+        self.busy_row = QWidget()
+        row = QHBoxLayout(self.busy_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.step)
+        row.addWidget(self.progress, 1)
+        row.addWidget(self.cancel_button)
+        self.busy_row.setFixedWidth(420)
+        policy = self.busy_row.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.busy_row.setSizePolicy(policy)
+        self.busy_row.setVisible(False)
 
     def _build_views(self) -> None:
         """The plot widgets, built once the worker has imported torch (their modules need it)."""
@@ -495,6 +599,7 @@ class SignalWorkspace(QWidget):
         self.image_transmittance.setValue(50)
         self.image_transmittance.valueChanged.connect(self._image_transmittance_changed)
         self.bars = ChannelContributionBars()
+        self.bars.measureChanged.connect(self._measure_changed)
         centre = QWidget()
         centre_layout = QVBoxLayout(centre)
         centre_layout.setContentsMargins(0, 0, 0, 0)
@@ -538,11 +643,55 @@ class SignalWorkspace(QWidget):
         """True while a request has not been answered yet."""
         return bool(self._pending)
 
+    def cancel(self) -> None:
+        """Stop the running explanation at its next check point (core CancelToken); the panel
+        says "Cancelled" and keeps what it showed."""
+        if self._cancel is not None and "explain" in self._pending:
+            self._cancel.cancel()
+            self.cancel_button.setEnabled(False)
+            self.step.setText(self.tr("Cancelling…"))
+
+    def _start(self, kind: str, step: str) -> None:
+        self._pending = self._pending | {kind}
+        self._steps[kind] = step
+        self._status("")
+        self._show_busy()
+
+    def _done(self, kind: str) -> None:
+        self._pending = self._pending - {kind}
+        self._steps.pop(kind, None)
+        self._show_busy()
+
+    def _show_busy(self) -> None:
+        """The busy row for the most recent kind of job still pending (explain, open, load)."""
+        self.busy_row.setVisible(bool(self._pending))
+        kind = next((k for k in ("explain", "open", "load") if k in self._pending), None)
+        explaining = kind == "explain"
+        self.cancel_button.setVisible(explaining)
+        self.cancel_button.setEnabled(explaining)
+        if kind is not None:
+            self.step.setText(self._steps.get(kind, ""))
+            self.step.setToolTip(self._steps.get(kind, ""))
+            self.progress.setRange(0, 0)  # until the worker reports a fraction
+
+    def _progress(self, generation: int, fraction: float, message: str) -> None:
+        if generation != self._generation["explain"] or "explain" not in self._pending:
+            return
+        if self._cancel is not None and self._cancel.cancelled:
+            return
+        self.progress.setRange(0, 1000)
+        self.progress.setValue(round(fraction * 1000))
+        detail = self.tr("per-channel contributions") if message == CHANNELS_STEP else message
+        self.step.setText(detail)
+
     def _finished(self, kind: str, generation: int, result: Any) -> None:
         if generation != self._generation[kind]:
             return
-        self._pending = self._pending - {kind}
+        self._done(kind)
         if result is None:
+            return
+        if isinstance(result, ExplainCancelled):
+            self._status(self.tr("Cancelled: no new map was computed"))
             return
         {"load": self._model_loaded, "open": self._decoded, "explain": self._explained}[kind](
             result
@@ -551,7 +700,7 @@ class SignalWorkspace(QWidget):
     def _failed(self, kind: str, generation: int, message: str) -> None:
         if generation != self._generation[kind]:
             return
-        self._pending = self._pending - {kind}
+        self._done(kind)
         if kind == "open" and self.input is not None:  # the list shows what is shown
             self.files.setCurrentIndex(self.files.findText(self.input.path))
         self.show_error(message)
@@ -572,8 +721,7 @@ class SignalWorkspace(QWidget):
     # model -----------------------------------------------------------------------------------
     def load_model(self, choice: ModelChoice) -> None:
         """Load `choice` in the worker; on failure the previous model stays."""
-        self._pending = self._pending | {"load"}
-        self._status(self.tr("Loading {model}…").format(model=choice.label))
+        self._start("load", self.tr("Loading {model}…").format(model=choice.label))
         self._submit("load", lambda: self._backend.load(choice))
 
     def _model_file_dialog(self) -> None:
@@ -622,6 +770,7 @@ class SignalWorkspace(QWidget):
             self.targets.addItem(name, index)
         self._updating = False
         self._fill_layers()
+        self._label_layouts()
         self._status("")
         self.modelReady.emit(info)
         if self.input is not None:
@@ -666,9 +815,35 @@ class SignalWorkspace(QWidget):
     def open_path(self, path: str) -> None:
         """Decode `path` in the worker (as the model's kind of input, once one is loaded)."""
         kind = self.model.kind if self.model else None
-        self._pending = self._pending | {"open"}
-        self._status(self.tr("Opening {file}…").format(file=Path(path).name))
-        self._submit("open", lambda: self._backend.decode(path, kind))
+        layout = self.layout_choice.currentData()
+        self._last_path = path
+        self._start("open", self.tr("Opening {file}…").format(file=Path(path).name))
+        self._submit("open", lambda: self._backend.decode(path, kind, layout))
+
+    def _layout_changed(self) -> None:
+        self._label_layouts()
+        if self._last_path is not None:
+            self.open_path(self._last_path)
+
+    def _label_layouts(self) -> None:
+        """Name the layouts for the kind of input (image cube or signal) and show what "auto"
+        chose for the shown file; no choice for audio files."""
+        kind = self.input.kind if self.input else self.model.kind if self.model else None
+        if kind == "channels":
+            last, first = self.tr("H × W × C"), self.tr("C × H × W")
+        elif kind == "signal":
+            last, first = self.tr("time × channels"), self.tr("channels × time")
+        else:
+            last, first = self.tr("channels last"), self.tr("channels first")
+        shown = {CHANNELS_LAST: last, CHANNELS_FIRST: first}
+        chosen = self.input.layout if self.input else None
+        auto = self.tr("Auto")
+        if chosen in shown and self.layout_choice.currentData() == AUTO:
+            auto = self.tr("Auto: {layout}").format(layout=shown[chosen])
+        for index, text in enumerate((auto, last, first)):
+            self.layout_choice.setItemText(index, text)
+        audio = self.input is not None and self.input.layout is None and self.input.kind == "signal"
+        self.layout_choice.setEnabled(not audio)
 
     def _decoded(self, decoded: DecodedInput) -> None:
         self._build_views()
@@ -683,12 +858,12 @@ class SignalWorkspace(QWidget):
         else:
             self.picker.set_image(decoded.data, decoded.channel_names)
             self.overlay_item.clear()
-            self.bars.set_contributions(np.zeros(len(decoded.channel_names)),
-                                        decoded.channel_names)
+            self.bars.clear_measures(decoded.channel_names)
             self.pages.setCurrentWidget(self.image_page)
             self._show_composite()
             self.image_plot.autoRange()
         self.play_button.setVisible(self.playback_reason is None and decoded.playable)
+        self._label_layouts()
         self._status("")
         self.inputShown.emit(decoded)
         self.request_explain()
@@ -702,6 +877,29 @@ class SignalWorkspace(QWidget):
         if paths:
             event.acceptProposedAction()
             self.open_paths(paths)
+
+    def event(self, event: QEvent) -> bool:
+        """Esc pressed in the panel while an explanation runs cancels it, before any window
+        shortcut for Esc sees the key."""
+        if event.type() == QEvent.Type.ShortcutOverride and self._cancel_key(event):
+            event.accept()
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
+        if self._cancel_key(event):
+            self.cancel()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def _cancel_key(self, event: QEvent) -> bool:
+        return (
+            isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Escape
+            and "explain" in self._pending
+            and self.cancel_button.isEnabled()
+        )
 
     # explaining ------------------------------------------------------------------------------
     def request_explain(self) -> None:
@@ -718,8 +916,7 @@ class SignalWorkspace(QWidget):
             self._generation["explain"] + 1, self.model.model_id, self.input.item,
             self.methods.currentData(), self.layers.currentText(), self.targets.currentData(),
         )
-        self._pending = self._pending | {"explain"}
-        self._status(self.tr("Computing {method} at {layer}…").format(
+        self._start("explain", self.tr("Computing {method} at {layer}…").format(
             method=request.method, layer=request.layer))
         self._submit("explain", lambda: self._backend.explain(request, token))
 
@@ -744,14 +941,31 @@ class SignalWorkspace(QWidget):
             self.signal_view.set_map(outcome.values, colormap, mode)
         else:
             self._show_overlay(outcome.values, colormap, mode)
-            if outcome.channel_values is not None and self.input is not None:
-                self.bars.set_contributions(
-                    outcome.channel_values, self.input.channel_names,
-                    self.tr("Per channel, class {target}: gradient × input").format(
-                        target=target),
-                )
+            self._show_bars()
         self._status("")
         self.mapShown.emit(outcome)
+
+    def _show_bars(self) -> None:
+        """Both per-channel measures of the shown map's class to the bar chart."""
+        from ..core.channel_contrib import CHANNEL_MEASURES
+
+        channels = self.outcome.channels if self.outcome is not None else None
+        if channels is None or self.input is None:
+            return
+        target = self.model.class_names[channels.target] if self.model else channels.target
+        self.bars.show_measures(
+            {name: channels.measure(name) for name in CHANNEL_MEASURES},
+            self.input.channel_names, self._bars_title(target),
+        )
+
+    def _bars_title(self, target: object) -> str:
+        measure = self.bars.measure.currentText()
+        return self.tr("Per channel, class {target}: {measure}").format(
+            target=target, measure=measure)
+
+    def _measure_changed(self, _measure: str) -> None:
+        if self.outcome is not None and self.outcome.channels is not None:
+            self._show_bars()
 
     # multi-channel display -------------------------------------------------------------------
     def _show_composite(self) -> None:
