@@ -110,8 +110,8 @@ def recipe(architecture: str, **overrides: Any) -> TrainSettings:
 
     gcm: the paper's recipe (Table 4). gap-cnn1d: AdamW lr 0.003 (Loshchilov and Hutter,
     ICLR 2019), batch 32, cosine schedule, 30 epochs; no time reversal, shifts of up to 8
-    samples and gains of up to +-6 dB. Pretrained starting points: lr 0.01 (fine-tuning).
-    Others: SGD lr 0.05 with a cosine schedule, 30 epochs.
+    samples and gains of up to +-6 dB. Starting from weights (fine-tuning): lr 0.01 (SGD),
+    0.001 (gap-cnn1d's AdamW). Others: SGD lr 0.05 with a cosine schedule, 30 epochs.
     """
     base: dict[str, Any] = {"architecture": architecture}
     if architecture == gcm.ARCHITECTURE:
@@ -135,7 +135,7 @@ def recipe(architecture: str, **overrides: Any) -> TrainSettings:
             gain_db=6.0,
         )
     if overrides.get("init") is not None:
-        base.update(learning_rate=0.01)
+        base.update(learning_rate=0.001 if architecture in SIGNAL_ARCHITECTURES else 0.01)
     base.update(overrides)
     return TrainSettings(**base)
 

@@ -4,11 +4,11 @@ augmentation, the loop, the saved file and its use by `load_model` and `gapviewe
 from __future__ import annotations
 
 import json
-import wave
 
 import numpy as np
 import pytest
 import torch
+from tone_signals import tone, write_tone_folder, write_wav
 
 from gapviewer.cli import main
 from gapviewer.core.capture import Cancelled, CancelToken
@@ -32,46 +32,14 @@ TINY = {"widths": [8, 16], "kernel_size": 5}
 BAD_FILES = ("empty.npy", "nan.npy", "words.csv", "broken.wav")
 
 
-def _tone(frequency: float, rng: np.random.Generator) -> np.ndarray:
-    """A sinusoid of random phase and amplitude in white noise, clipped to [-1, 1]."""
-    time = np.arange(LENGTH) / RATE
-    amplitude = rng.uniform(0.3, 0.8)
-    phase = rng.uniform(0, 2 * np.pi)
-    noisy = amplitude * np.sin(2 * np.pi * frequency * time + phase) + rng.normal(0, 0.05, LENGTH)
-    return np.clip(noisy, -1, 1)
-
-
-def _write_wav(path, samples: np.ndarray, rate: int = RATE) -> None:
-    with wave.open(str(path), "wb") as file:
-        file.setnchannels(1)
-        file.setsampwidth(2)
-        file.setframerate(rate)
-        file.writeframes((samples * 32767).round().astype("<i2").tobytes())
-
-
-def _write(path, samples: np.ndarray) -> None:
-    if path.suffix == ".npy":
-        np.save(path, samples.astype(np.float32))
-    elif path.suffix == ".wav":
-        _write_wav(path, samples)
-    else:
-        path.write_text(",".join(f"{value:.6f}" for value in samples) + "\n")
-
-
-def _signal_folder(root, per_class: int = 12, seed: int = 0, bad: bool = True):
-    """root/<class>/<n>.{npy,wav,csv}: the formats take turns within each class."""
-    rng = np.random.default_rng(seed)
-    for name, frequency in TONES.items():
-        (root / name).mkdir(parents=True)
-        for number in range(per_class):
-            suffix = (".npy", ".wav", ".csv")[number % 3]
-            _write(root / name / f"{number:02d}{suffix}", _tone(frequency, rng))
-    if bad:
-        low = root / "low"
-        (low / "empty.npy").write_bytes(b"")
-        np.save(low / "nan.npy", np.full(LENGTH, np.nan, np.float32))
-        (low / "words.csv").write_text("0.1,0.2,abc\n")
-        (low / "broken.wav").write_bytes(b"RIFF" + bytes(40))
+def _signal_folder(root):
+    """36 tones (12 per class, NPY/WAV/CSV in turn) and the four BAD_FILES in `low`."""
+    write_tone_folder(root, TONES, 12, rate=RATE, length=LENGTH)
+    low = root / "low"
+    (low / "empty.npy").write_bytes(b"")
+    np.save(low / "nan.npy", np.full(LENGTH, np.nan, np.float32))
+    (low / "words.csv").write_text("0.1,0.2,abc\n")
+    (low / "broken.wav").write_bytes(b"RIFF" + bytes(40))
     return root
 
 
@@ -110,9 +78,9 @@ def test_batches_are_what_the_inference_preprocessing_gives(tmp_path):
     for name in ("a", "b"):
         (tmp_path / name).mkdir()
         np.save(tmp_path / name / "long.npy", rng.normal(0, 1, LENGTH + 40).astype(np.float32))
-        _write_wav(tmp_path / name / "rate.wav", _tone(50, rng), rate=2 * RATE)
-        _write_wav(tmp_path / name / "same.wav", _tone(50, rng))
-    _write_wav(tmp_path / "a" / "same2.wav", _tone(50, rng))  # RATE is the most common rate
+        write_wav(tmp_path / name / "rate.wav", tone(50, rng, 2 * RATE, LENGTH), 2 * RATE)
+        write_wav(tmp_path / name / "same.wav", tone(50, rng, RATE, LENGTH), RATE)
+    write_wav(tmp_path / "a" / "same2.wav", tone(50, rng, RATE, LENGTH), RATE)  # most common
     data, _ = load_training_data(tmp_path)
     assert data.sample_rate == RATE and data.default_size == (LENGTH,)
     batch = data.batch(np.arange(len(data)), (LENGTH,))
@@ -317,3 +285,28 @@ def test_architecture_and_data_kind_must_agree(folder):
         train(_settings(epochs=1), images)
     with pytest.raises(ValueError, match="length L"):
         recipe("gap-cnn1d", input_size=(8, 8))
+
+
+def test_gap_cnn1d_recipe():
+    settings = recipe("gap-cnn1d")
+    assert (settings.optimizer, settings.learning_rate, settings.batch_size) == ("adamw", 0.003, 32)
+    assert (settings.flip, settings.crop_padding, settings.gain_db) == (False, 8, 6.0)
+    assert recipe("gap-cnn1d", init="start.safetensors").learning_rate == 0.001
+    assert recipe("small-gap-cnn", init="start.safetensors").learning_rate == 0.01
+
+
+def test_fine_tuning_a_trained_signal_model_keeps_its_body(trained, tmp_path):
+    data, result = trained
+    path = save_model(result, tmp_path / "start.safetensors")
+    kept = data.subset(np.flatnonzero(data.labels < 2))
+    two = SignalSet(data.class_names[:2], kept.labels, "two", kept.signals, RATE)
+    tuned = train(_settings(epochs=1, init=str(path), fine_tune="head", val_split=0.0), two)
+    before, after = result.module.state_dict(), tuned.module.state_dict()
+    assert after["classifier.weight"].shape == (2, 16)
+    for key, value in before.items():
+        if not key.startswith("classifier."):
+            assert torch.equal(after[key], value), key
+    assert (tuned.metadata["mean"], tuned.metadata["std"]) == (
+        result.metadata["mean"],
+        result.metadata["std"],
+    )
