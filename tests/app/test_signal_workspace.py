@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 import json
+import threading
 import wave
 
 import numpy as np
 import pytest
 import torch
+from PySide6.QtCore import Qt
 from safetensors.torch import save_file
 from viewer_helpers import WAIT_MS
 
@@ -290,3 +292,167 @@ def test_playback_moves_the_cursor(qtbot, workspace, signal_model, tmp_path):
     workspace.play_button.click()
     qtbot.waitUntil(lambda: not cursor.isVisible(), timeout=WAIT_MS)
     assert workspace.play_button.text() == "Play"
+
+
+# progress and cancel --------------------------------------------------------------------------
+def _hold_at(workspace: SignalWorkspace, step: str) -> tuple[threading.Event, threading.Event,
+                                                             list[str]]:
+    """Make the worker wait inside the explanation when core reports `step`: a slot run on
+    the worker thread (direct connection) blocks until `release` is set. Returns (reached,
+    release, every progress message seen)."""
+    reached, release, seen = threading.Event(), threading.Event(), []
+
+    def hold(_generation: int, _fraction: float, message: str) -> None:
+        seen.append(message)
+        if message == step and not reached.is_set():
+            reached.set()
+            release.wait(WAIT_MS / 1000)
+
+    workspace._backend.progress.connect(hold, Qt.ConnectionType.DirectConnection)
+    return reached, release, seen
+
+
+def _occluding(qtbot, workspace: SignalWorkspace, signal_model: str, tmp_path) -> None:
+    _load(qtbot, workspace, signal_model)
+    workspace.methods.setCurrentIndex(workspace.methods.findData("occlusion"))
+    _settle(qtbot, workspace)
+
+
+def test_progress_shows_step_and_cancel_stops_the_torch_work(qtbot, workspace, signal_model,
+                                                             tmp_path):
+    _occluding(qtbot, workspace, signal_model, tmp_path)
+    assert not workspace.busy_row.isVisible()
+    assert workspace.cancel_button.accessibleName() and workspace.progress.accessibleName()
+    assert workspace.cancel_button.focusPolicy() & Qt.FocusPolicy.TabFocus  # reachable by Tab
+    reached, release, seen = _hold_at(workspace, "forward pass")
+    shown = []
+    workspace.mapShown.connect(shown.append)
+    try:
+        workspace.open_paths([_spectrum_csv(tmp_path)])
+        qtbot.waitUntil(reached.is_set, timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: workspace.step.text() == "forward pass", timeout=WAIT_MS)
+        assert workspace.busy_row.isVisible() and workspace.progress.isVisible()
+        assert workspace.cancel_button.isVisible() and workspace.cancel_button.isEnabled()
+        assert (workspace.progress.minimum(), workspace.progress.maximum()) == (0, 1000)
+        assert "occlusion at input" in workspace.step.toolTip()
+        workspace.cancel_button.click()
+        assert not workspace.cancel_button.isEnabled()  # once is enough
+    finally:
+        release.set()
+    qtbot.waitUntil(lambda: not workspace.busy, timeout=WAIT_MS)
+    assert "Cancelled" in workspace.message.text()
+    assert not workspace.busy_row.isVisible()
+    assert shown == [] and workspace.outcome is None
+    # the cancel token stopped the explanation before occlusion ran a single window
+    assert not any("occlusion" in message for message in seen)
+    with qtbot.waitSignal(workspace.mapShown, timeout=WAIT_MS) as done:  # still usable
+        workspace.methods.setCurrentIndex(workspace.methods.findData("cam"))
+    assert done.args[0].method == "cam" and workspace.message.text().strip() == ""
+    assert not workspace.busy_row.isVisible()
+
+
+def test_escape_in_the_panel_cancels_a_running_explanation(qtbot, workspace, signal_model,
+                                                           tmp_path):
+    _occluding(qtbot, workspace, signal_model, tmp_path)
+    reached, release, seen = _hold_at(workspace, "forward pass")
+    try:
+        workspace.open_paths([_spectrum_csv(tmp_path)])
+        qtbot.waitUntil(reached.is_set, timeout=WAIT_MS)
+        workspace.activateWindow()
+        workspace.layers.setFocus()
+        qtbot.waitUntil(workspace.layers.hasFocus, timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: "explain" in workspace._pending, timeout=WAIT_MS)
+        qtbot.keyClick(workspace.layers, Qt.Key.Key_Escape)
+        assert workspace._cancel.cancelled
+    finally:
+        release.set()
+    qtbot.waitUntil(lambda: not workspace.busy, timeout=WAIT_MS)
+    assert "Cancelled" in workspace.message.text() and workspace.outcome is None
+    assert not any("occlusion" in message for message in seen)
+
+
+# layout ---------------------------------------------------------------------------------------
+def test_layout_choice_rereads_an_ambiguous_cube(qtbot, workspace, channel_model, tmp_path):
+    _load(qtbot, workspace, channel_model)
+    cube = np.random.default_rng(1).normal(size=(6, 8, 6)).astype(np.float32)
+    path = tmp_path / "ambiguous.npy"
+    np.save(path, cube)
+    with qtbot.waitSignal(workspace.failed, timeout=WAIT_MS) as failed:
+        workspace.open_paths([str(path)])
+    assert "cannot tell the channel axis of shape 6 x 8 x 6" in failed.args[0]
+    assert workspace.layout_choice.isEnabled()
+    with qtbot.waitSignal(workspace.mapShown, timeout=WAIT_MS):
+        workspace.layout_choice.setCurrentIndex(workspace.layout_choice.findData("first"))
+    assert workspace.input.data.shape == (6, 8, 6) and workspace.input.layout == "first"
+    assert workspace.image_item.image.shape == (8, 6, 3)
+    assert workspace.layout_choice.currentText() == "C × H × W"
+    with qtbot.waitSignal(workspace.mapShown, timeout=WAIT_MS):
+        workspace.layout_choice.setCurrentIndex(workspace.layout_choice.findData("last"))
+    assert workspace.input.data.shape == (6, 6, 8) and workspace.input.layout == "last"
+    np.testing.assert_array_equal(workspace.input.data[3], cube[:, :, 3])
+    assert workspace.image_item.image.shape == (6, 8, 3)
+    assert workspace.overlay_item.image.shape == (6, 8, 3)
+    workspace.layout_choice.setCurrentIndex(workspace.layout_choice.findData("auto"))
+    qtbot.waitUntil(lambda: not workspace.busy, timeout=WAIT_MS)
+    assert "cannot tell the channel axis" in workspace.message.text()
+    clear = tmp_path / "clear.npy"
+    np.save(clear, np.zeros((10, 12, 6), np.float32))
+    with qtbot.waitSignal(workspace.inputShown, timeout=WAIT_MS):
+        workspace.open_paths([str(clear)])
+    assert workspace.input.data.shape == (6, 10, 12)
+    assert workspace.layout_choice.itemText(0) == "Auto: H × W × C"
+    _settle(qtbot, workspace)
+
+
+def test_layout_choice_for_a_time_by_channels_table(qtbot, workspace, signal_model, tmp_path):
+    _load(qtbot, workspace, signal_model)
+    column = tmp_path / "column.csv"
+    np.savetxt(column, np.sin(np.arange(120) / 5)[:, None], delimiter=",")
+    with qtbot.waitSignal(workspace.mapShown, timeout=WAIT_MS):
+        workspace.open_paths([str(column)])
+    assert workspace.input.data.shape == (1, 120)
+    assert workspace.layout_choice.itemText(0) == "Auto: time × channels"
+    with qtbot.waitSignal(workspace.failed, timeout=WAIT_MS) as failed:
+        workspace.layout_choice.setCurrentIndex(workspace.layout_choice.findData("first"))
+    assert "more channels than samples" in failed.args[0]
+    assert workspace.layout_choice.itemText(0) == "Auto"
+    with qtbot.waitSignal(workspace.inputShown, timeout=WAIT_MS):
+        workspace.layout_choice.setCurrentIndex(workspace.layout_choice.findData("last"))
+    assert workspace.input.data.shape == (1, 120) and workspace.input.layout == "last"
+    _settle(qtbot, workspace)
+    with qtbot.waitSignal(workspace.inputShown, timeout=WAIT_MS):
+        workspace.open_paths([_wav(tmp_path)])
+    assert not workspace.layout_choice.isEnabled()  # audio has no layout to choose
+    _settle(qtbot, workspace)
+
+
+# per-channel measures -------------------------------------------------------------------------
+def test_bar_chart_switches_to_contribution_ratios(qtbot, workspace, channel_model, tmp_path):
+    _load(qtbot, workspace, channel_model)
+    path = tmp_path / "bands.npy"
+    np.save(path, np.random.default_rng(2).uniform(0, 2, size=(6, 20, 24)).astype(np.float32))
+    with qtbot.waitSignal(workspace.mapShown, timeout=WAIT_MS) as shown:
+        workspace.open_paths([str(path)])
+    outcome = shown.args[0]
+    model = load_model(channel_model)
+    inputs = model.to_input(workspace.input.item).requires_grad_(True)
+    score = model.module(inputs)[0, outcome.target]
+    (gradient,) = torch.autograd.grad(score, inputs)
+    by_loop = np.array([float((inputs * gradient)[0, c].sum().detach()) for c in range(6)])
+    np.testing.assert_allclose(workspace.bars.values, by_loop, rtol=1e-4, atol=1e-6)
+    name = CLASSES[outcome.target]
+    assert workspace.bars.title.text() == f"Per channel, class {name}: Gradient × input"
+    overlay = workspace.overlay_item.image.copy()
+    workspace.bars.measure.setCurrentIndex(workspace.bars.measure.findData("contribution-ratio"))
+    # conv-BN(eval)-ReLU-GAP-linear: every share is x dp/dx / p (channel_contrib's docstring)
+    np.testing.assert_allclose(workspace.bars.values, by_loop / float(score.detach()), rtol=1e-4,
+                               atol=1e-6)
+    assert workspace.bars.title.text() == f"Per channel, class {name}: Contribution ratios"
+    assert workspace.outcome is outcome  # a display choice: nothing recomputed
+    np.testing.assert_array_equal(workspace.overlay_item.image, overlay)
+    workspace.targets.setCurrentIndex(workspace.targets.findData(2))  # another class: same measure
+    qtbot.waitUntil(lambda: workspace.outcome is not outcome and not workspace.busy,
+                    timeout=WAIT_MS)
+    assert workspace.bars.current_measure() == "contribution-ratio"
+    assert workspace.outcome.channels.target == 2
+    np.testing.assert_allclose(workspace.bars.values, workspace.outcome.channels.shares)
