@@ -4,9 +4,13 @@ predicted class, the true class and the counterfactual side by side (Grad-CAM se
 deletion/insertion curves, and export (CSV, PNG).
 
 The view computes nothing itself: rows come from `core.scan` (a CSV, or batches while a scan
-runs), summaries from `core.metrics`, overlays from `core.render`. Choosing an image emits
-`imageActivated`; whoever owns the model answers with `show_maps` and `show_curves`
-(`triage_link.TriageLink` in the main window). Creating the view imports no torch.
+runs) or `core.scan_results` (Parquet), summaries from `core.metrics`, overlays from
+`core.render`. Result files are read on the view's own worker thread (`TriageWorker`), with
+progress; a Parquet result stays open (`stored`) so a row's stored maps can be read on demand.
+Choosing an image emits `imageActivated`; whoever owns the model answers with `show_maps` and
+`show_curves` (`triage_link.TriageLink` in the main window). "Scan…" asks for a scan's
+settings (`cluster_scan.ScanDialog`) and emits `scanRequested`. Creating the view imports no
+torch.
 """
 
 from __future__ import annotations
@@ -14,7 +18,8 @@ from __future__ import annotations
 import csv
 import logging
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -38,6 +43,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QProgressBar,
     QPushButton,
     QSplitter,
     QTableView,
@@ -48,11 +54,14 @@ from PySide6.QtWidgets import (
 )
 
 from ..core import render
+from .cluster_scan import ScanDialog, ScanSettings
+from .triage_worker import TaskContext, TriageWorker
 from .whatif import WhatIfPanel
 
 if TYPE_CHECKING:  # core.metrics and core.scan import torch: loaded when first used
     from ..core.metrics import ClassificationSummary
     from ..core.scan import ScanRow
+    from ..core.scan_results import ScanResults
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +71,60 @@ SORT_ROLE = Qt.ItemDataRole.UserRole
 
 def _percent(value: float | None) -> str:
     return "" if value is None else f"{100 * value:.1f} %"
+
+
+@dataclass(frozen=True)
+class OpenedResults:
+    """A result file as read by the worker: rows, class names, and the Parquet result itself
+    (None for a CSV) for its stored maps."""
+
+    rows: list[ScanRow]
+    class_names: tuple[str, ...]
+    stored: ScanResults | None
+
+
+def results_location(path: str | Path) -> Path:
+    """What to open for a chosen file: a part of a results folder stands for the whole folder."""
+    from ..core.scan_results import PART_GLOB
+
+    path = Path(path)
+    return path.parent if path.match(PART_GLOB) else path
+
+
+def class_names_of(rows: Sequence[ScanRow]) -> tuple[str, ...]:
+    """Class names as the rows give them (true labels and top-5 names, by index)."""
+    names: dict[int, str] = {}
+    for row in rows:
+        if row.true_index is not None:
+            names[row.true_index] = row.true_label
+        for index, name, _ in row.top5:
+            names[index] = name
+    return tuple(names.get(i, f"class {i}") for i in range(max(names, default=-1) + 1))
+
+
+def read_results_job(
+    path: Path, class_names: Sequence[str] | None
+) -> Callable[[TaskContext], OpenedResults]:
+    """Read a `gapviewer scan` CSV, or a Parquet result (a .parquet file or a folder of parts,
+    maps left on disk) with progress; without `class_names` they come from the file."""
+
+    def job(context: TaskContext) -> OpenedResults:
+        if path.is_dir() or path.suffix.lower() == ".parquet":
+            from ..core.scan_results import read_scan_results
+
+            def progress(fraction: float) -> None:
+                context.cancel.check()
+                context.progress(fraction, "")
+
+            stored = read_scan_results(path, progress)
+            names = class_names or stored.class_names or class_names_of(stored.rows)
+            return OpenedResults(stored.rows, tuple(names), stored)
+        from ..core.scan import read_results
+
+        rows = read_results(path)
+        return OpenedResults(rows, tuple(class_names or class_names_of(rows)), None)
+
+    return job
 
 
 class ResultsModel(QAbstractTableModel):
@@ -250,10 +313,21 @@ class TriageView(QWidget):
 
     imageActivated = Signal(str, int, int)  # path, predicted index, true index (-1: unknown)
     cancelRequested = Signal()  # the "Cancel scan" button
+    scanRequested = Signal(object)  # ScanSettings accepted in the "Scan…" dialog
+    resultsOpened = Signal(str)  # the result file or folder now shown
+    resultsFailed = Signal(str)  # one line naming the file
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.class_names: tuple[str, ...] = ()
+        self.stored: ScanResults | None = None
+        self.scan_settings: ScanSettings | None = None
+        self.io = TriageWorker("gapviewer-triage-io", ("open", "maps"), self)
+        self.io.progressed.connect(self._read_progress)
+        self.io.finished.connect(self._read_finished)
+        self.io.failed.connect(self._read_failed)
+        self._opening = Path()
+        self._open_generation = 0
         self.model = ResultsModel(self)
         self.proxy = ResultsFilter(self)
         self.proxy.setSourceModel(self.model)
@@ -276,6 +350,12 @@ class TriageView(QWidget):
         clear.clicked.connect(self.clear_filter)
         self.summary_label = QLabel(self.tr("No scan results yet"))
         self.progress_label = QLabel()
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setRange(0, 1000)
+        self.progress_bar.setTextVisible(False)
+        self.progress_bar.hide()
+        self.map_source = QLabel()
+        self.map_source.setWordWrap(True)
         self.matrix = ConfusionMatrix()
         self.matrix.cellChosen.connect(self.filter_cell)
         self.per_class = QTableWidget(0, 4)
@@ -292,6 +372,7 @@ class TriageView(QWidget):
         self.curves.setMinimumHeight(160)
         buttons = QHBoxLayout()
         for text, slot in (
+            (self.tr("Scan…"), self.scan_dialog),
             (self.tr("Open results…"), self.open_dialog),
             (self.tr("Export table…"), self.export_table_dialog),
             (self.tr("Export matrix…"), self.export_matrix_dialog),
@@ -318,8 +399,13 @@ class TriageView(QWidget):
         top = QSplitter(Qt.Orientation.Horizontal)
         top.addWidget(self.table)
         top.addWidget(right)
+        maps_column = QWidget()
+        maps_layout = QVBoxLayout(maps_column)
+        maps_layout.setContentsMargins(0, 0, 0, 0)
+        maps_layout.addWidget(self.map_source)
+        maps_layout.addWidget(self.maps, 1)
         bottom = QSplitter(Qt.Orientation.Horizontal)
-        bottom.addWidget(self.maps)
+        bottom.addWidget(maps_column)
         bottom.addWidget(self.curves)
         bottom.addWidget(self.whatif)
         main = QSplitter(Qt.Orientation.Vertical)
@@ -329,7 +415,10 @@ class TriageView(QWidget):
         layout.addLayout(buttons)
         layout.addLayout(filters)
         layout.addWidget(self.summary_label)
-        layout.addWidget(self.progress_label)
+        progress = QHBoxLayout()
+        progress.addWidget(self.progress_label, 1)
+        progress.addWidget(self.progress_bar, 1)
+        layout.addLayout(progress)
         layout.addWidget(main, 1)
         self._refresh = QTimer(self)
         self._refresh.setSingleShot(True)
@@ -337,9 +426,16 @@ class TriageView(QWidget):
         self._refresh.timeout.connect(self._update_summary)
 
     # rows -------------------------------------------------------------------------------------
-    def set_results(self, rows: Sequence[ScanRow], class_names: Sequence[str]) -> None:
-        """Show a whole result set (a finished scan or a CSV)."""
+    def set_results(
+        self,
+        rows: Sequence[ScanRow],
+        class_names: Sequence[str],
+        stored: ScanResults | None = None,
+    ) -> None:
+        """Show a whole result set (a finished scan or a result file); `stored` is the Parquet
+        result holding the rows' maps, if any."""
         self.class_names = tuple(class_names)
+        self.stored = stored
         self.model.set_rows(rows)
         self._update_summary()
 
@@ -350,43 +446,54 @@ class TriageView(QWidget):
             self._refresh.start()
 
     def load_results(self, path: str | Path, class_names: Sequence[str] | None = None) -> None:
-        """A saved scan: a `gapviewer scan` CSV, or the Parquet result of `--engine ray` (a
-        .parquet file or a folder of parts; its maps stay on disk, read per image on demand by
-        `core.scan_results.ScanResults.maps`)."""
-        path = Path(path)
-        if path.is_dir() or path.suffix == ".parquet":
-            from ..core.scan_results import read_scan_results
+        """Open a saved scan on the worker thread: a `gapviewer scan` CSV, or the Parquet result
+        of `--engine ray` (a .parquet file or a folder of parts; its maps stay on disk, read per
+        image on demand). `resultsOpened` or `resultsFailed` follows."""
+        path = results_location(path)
+        self._opening = path
+        self.progress_bar.setRange(0, 0)  # busy until the reader reports a fraction
+        self.progress_bar.show()
+        self.progress_label.setText(self.tr("Reading {name}…").format(name=path.name))
+        self._open_generation = self.io.submit("open", read_results_job(path, class_names))
 
-            results = read_scan_results(path)
-            self.set_results(results.rows, class_names or results.class_names)
-        else:
-            self.load_csv(path, class_names)
+    def _read_progress(self, slot: str, generation: int, fraction: float, _message: str) -> None:
+        if slot == "open" and generation == self._open_generation:
+            self.progress_bar.setRange(0, 1000)
+            self.progress_bar.setValue(round(1000 * fraction))
+            self.progress_label.setText(self.tr("Reading {name}: {percent} %").format(
+                name=self._opening.name, percent=f"{100 * fraction:.0f}"))
 
-    def load_csv(self, path: str | Path, class_names: Sequence[str] | None = None) -> None:
-        """Rows of a `gapviewer scan` CSV; without `class_names`, the names are taken from the
-        rows themselves."""
-        from ..core.scan import read_results
+    def _read_finished(self, slot: str, generation: int, opened: OpenedResults) -> None:
+        if slot == "open" and generation == self._open_generation:
+            self._open_done("")
+            self.set_results(opened.rows, opened.class_names, opened.stored)
+            self.resultsOpened.emit(str(self._opening))
 
-        rows = read_results(path)
-        if class_names is not None:
-            self.set_results(rows, class_names)
-            return
-        names: dict[int, str] = {}
-        for row in rows:
-            if row.true_index is not None:
-                names[row.true_index] = row.true_label
-            for index, name, _ in row.top5:
-                names[index] = name
-        size = max(names, default=-1) + 1
-        self.set_results(rows, [names.get(i, f"class {i}") for i in range(size)])
+    def _read_failed(self, slot: str, generation: int, message: str) -> None:
+        if slot == "open" and generation == self._open_generation:
+            name = self._opening.name
+            line = message if message.startswith(name) else f"{name}: {message}"
+            self._open_done(line)
+            self.summary_label.setText(line)
+            self.resultsFailed.emit(line)
+
+    def _open_done(self, message: str) -> None:
+        self.progress_bar.hide()
+        self.progress_label.setText(message)
 
     def set_progress(self, fraction: float, message: str) -> None:
-        self.progress_label.setText(message if fraction < 1 else "")
+        """A running scan's progress line and bar."""
+        self.progress_label.setText(message)
+        self.progress_bar.setRange(0, 1000)
+        self.progress_bar.setValue(round(1000 * min(max(fraction, 0.0), 1.0)))
+        self.progress_bar.show()
 
     def set_scanning(self, scanning: bool, message: str = "") -> None:
         """Show the cancel button while a scan runs; `message` replaces the progress line."""
         self.cancel_button.setVisible(scanning)
         self.progress_label.setText(message)
+        if not scanning:
+            self.progress_bar.hide()
         if not scanning and self._refresh.isActive():  # the last rows: summary now
             self._refresh.stop()
             self._update_summary()
@@ -475,9 +582,13 @@ class TriageView(QWidget):
             true = -1 if row.true_index is None else row.true_index
             self.imageActivated.emit(row.path, row.predicted_index, true)
 
-    def show_maps(self, pixels: np.ndarray, maps: Mapping[str, np.ndarray]) -> None:
-        """Overlays side by side, e.g. {"Predicted: tabby": m1, "True: lynx": m2, ...}."""
+    def show_maps(
+        self, pixels: np.ndarray, maps: Mapping[str, np.ndarray], source: str = ""
+    ) -> None:
+        """Overlays side by side, e.g. {"Predicted: tabby": m1, "True: lynx": m2, ...};
+        `source` says where they come from (stored in the results, or recomputed)."""
         self.maps.show_maps(pixels, maps)
+        self.map_source.setText(source)
 
     def show_curves(self, curves: Mapping[str, tuple[np.ndarray, np.ndarray]]) -> None:
         """Plot curves {name: (fractions, probabilities)}; names containing "random" dashed."""
@@ -510,10 +621,22 @@ class TriageView(QWidget):
             self, self.tr("Open scan results"), "", self.tr("Scan results (*.csv *.parquet)")
         )
         if path:
-            try:
-                self.load_results(path)
-            except (OSError, ValueError) as error:
-                self.summary_label.setText(f"{Path(path).name}: {error}")
+            self.load_results(path)
+
+    def scan_dialog(self) -> None:
+        """Ask for a scan (engine, cluster, output) and emit `scanRequested`."""
+        dialog = ScanDialog(self.scan_settings, self)
+        if dialog.exec() == ScanDialog.DialogCode.Accepted:
+            self.scan_settings = dialog.settings()
+            self.scanRequested.emit(self.scan_settings)
+
+    def shutdown(self) -> None:
+        """Stop reading and join the view's worker thread."""
+        self.io.shutdown()
+
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        self.shutdown()
+        super().closeEvent(event)
 
     def export_table_dialog(self) -> None:
         path, _ = QFileDialog.getSaveFileName(

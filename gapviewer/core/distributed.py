@@ -326,6 +326,7 @@ def ray_scan(
     progress: Progress | None = None,
     cancel: CancelToken | None = None,
     flush_rows: int = 2048,
+    on_rows: Callable[[list[ScanRow]], None] | None = None,
 ) -> ScanResult:
     """Scan `items` on Ray with `num_workers` actors, streaming rows into the part folder `out`;
     images already in `out` are skipped (resume). Returns the rows in the order of `items`.
@@ -334,7 +335,13 @@ def ray_scan(
     Ray Data restarts an actor whose process dies and retries its task (its defaults for actor
     pools: unlimited restarts and task retries); rows from a retried block that were already
     written are dropped by the sink, so each image is written once. Ray's own progress output
-    is switched off: `progress` gets rows done, rate and ETA instead.
+    is switched off: `progress` gets rows done, rate and ETA instead, and `on_rows` each
+    block's new rows as they arrive (before that block's `progress` call).
+
+    `cancel` is checked as each result block arrives; the pipeline is then shut down (its
+    actors are released) and the rows written so far stay in `out`. Ray starts its processes
+    with a parent-death signal bound to the calling *thread*: a private instance started from
+    a worker thread lives only as long as that thread, so call this from a long-lived one.
     """
     spec = spec.portable()
     items = list(items.items if isinstance(items, LabelledDataset) else items)
@@ -346,6 +353,8 @@ def ray_scan(
     def take(table: pa.Table) -> int:
         new = table_rows(sink.add(table))
         rows.update((row.path, row) for row in new)
+        if on_rows is not None and new:
+            on_rows(new)
         return len(new)
 
     cancelled = False

@@ -10,7 +10,7 @@ import json
 import logging
 import os
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -99,8 +99,8 @@ def records_table(records: Sequence[ScanRecord], with_maps: bool) -> pa.Table:
     return pa.table(columns, schema=_schema(with_maps))
 
 
-def table_rows(table: pa.Table) -> list[ScanRow]:
-    """The ScanRows of a results table (map column ignored)."""
+def table_rows(table: pa.Table | pa.RecordBatch) -> list[ScanRow]:
+    """The ScanRows of a results table or record batch (map column ignored)."""
     names = [n for n in _schema(False).names if n != "top5"]
     data = table.select([*names, "top5"]).to_pydict()
     return [
@@ -187,7 +187,11 @@ def parts_dataset(path: Path):
     files = sorted(path.glob(PART_GLOB)) if path.is_dir() else [path]
     if not files:
         raise ValueError(f"{path.name}: no scan result parts ({PART_GLOB})")
-    return ds.dataset([str(f) for f in files], format="parquet")
+    try:
+        return ds.dataset([str(f) for f in files], format="parquet")
+    except (OSError, ValueError) as error:  # pyarrow's message names the full path first
+        reason = str(error).rsplit("': ", 1)[-1].strip()
+        raise ValueError(f"{path.name}: not readable as Parquet ({reason})") from error
 
 
 def written_paths(path: str | os.PathLike[str]) -> list[str]:
@@ -217,9 +221,12 @@ class ScanResults:
         return _maps_of(table["maps"][0].as_py()) if table.num_rows else {}
 
 
-def read_scan_results(path: str | os.PathLike[str]) -> ScanResults:
+def read_scan_results(
+    path: str | os.PathLike[str], progress: Callable[[float], None] | None = None
+) -> ScanResults:
     """Open a result written by the cluster engine (a folder of parts or one .parquet file);
-    the map column is not read until `maps(path)` asks for one image's."""
+    the map column is not read until `maps(path)` asks for one image's. `progress(fraction)`
+    follows the rows read, record batch by record batch (it may raise to stop the reading)."""
     path = Path(path)
     dataset = parts_dataset(path)
     names = dataset.schema.names
@@ -227,10 +234,15 @@ def read_scan_results(path: str | os.PathLike[str]) -> ScanResults:
     if missing:
         raise ValueError(f"{path.name}: not a scan result (no {', '.join(missing)})")
     meta = json.loads((dataset.schema.metadata or {}).get(METADATA_KEY, b"{}"))
-    table = dataset.to_table(columns=[n for n in _schema(False).names])
-    rows, seen = [], set()
-    for row in table_rows(table):
-        if row.path not in seen:
-            seen.add(row.path)
-            rows.append(row)
+    total = dataset.count_rows()
+    rows, seen, done = [], set(), 0
+    for batch in dataset.to_batches(columns=list(_schema(False).names)):
+        for row in table_rows(batch):
+            if row.path not in seen:
+                seen.add(row.path)
+                rows.append(row)
+        done += batch.num_rows
+        if progress is not None:
+            progress(done / max(total, 1))
     return ScanResults(path, rows, tuple(meta.get("class_names", ())), "maps" in names)
+

@@ -144,6 +144,8 @@ def test_streamed_rows_and_csv_round_trip(qtbot, tmp_path):
     view.export_table(tmp_path / "all.csv")
     other = TriageView()
     qtbot.addWidget(other)
-    other.load_csv(tmp_path / "all.csv")
+    with qtbot.waitSignal(other.resultsOpened, timeout=10_000):
+        other.load_results(tmp_path / "all.csv")
     assert other.class_names == NAMES
+    assert other.stored is None
     assert other.summary_label.text() == view.summary_label.text()

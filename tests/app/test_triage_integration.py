@@ -204,7 +204,8 @@ def test_saved_results_open_in_the_triage_panel(qtbot, window, tmp_path, monkeyp
 
     monkeypatch.setattr(QFileDialog, "getOpenFileName",
                         lambda *args, **kwargs: (str(tmp_path / "results.csv"), ""))
-    window.open_scan_results_dialog()
+    with qtbot.waitSignal(window.triage.resultsOpened, timeout=WAIT_MS):
+        window.open_scan_results_dialog()  # read on the panel's reader thread
     assert window.triage_dock.isVisible()
     assert [row.path for row in window.triage.model.rows] == [row.path for row in saved.rows]
     assert "1 of 4 misclassified" in window.triage.summary_label.text()
