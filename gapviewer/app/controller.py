@@ -16,6 +16,7 @@ import numpy as np
 from PySide6.QtCore import QCoreApplication, QObject
 
 from .engine import Engine, ExplainResult
+from .i18n import translate_core_message
 from .state import AppState, Busy, Cell, ImageEntry, MapResult, MethodEntry, ModelSpec
 
 ResultKey = tuple[int, str, Any, Cell]
@@ -129,7 +130,8 @@ class Controller(QObject):
         engine.listed.connect(self._on_listed)
         engine.listProgress.connect(self._on_list_progress)
         engine.thumbnailReady.connect(lambda key, small: state.update_entry(key, thumbnail=small))
-        engine.thumbnailFailed.connect(lambda key, why: state.update_entry(key, error=why))
+        engine.thumbnailFailed.connect(
+            lambda key, why: state.update_entry(key, error=translate_core_message(why)))
         engine.classified.connect(self._on_classified)
 
     @property
@@ -250,6 +252,7 @@ class Controller(QObject):
         self.state.set_pixels(key, pixels)
 
     def _on_decode_failed(self, generation: int, key: str, message: str) -> None:
+        message = translate_core_message(message)
         self.state.update_entry(key, error=message)
         if generation == self.engine.decode_generation:
             self.state.report_error(message)
@@ -323,7 +326,8 @@ class Controller(QObject):
     def _on_progress(self, generation: int, fraction: float, message: str) -> None:
         if generation == self.engine.explain_generation and self.state.busy.active:
             busy = self.state.busy
-            self.state.set_busy(Busy(True, fraction, message, True, busy.determinate))
+            self.state.set_busy(Busy(True, fraction, translate_core_message(message), True,
+                                     busy.determinate))
 
     def _on_explained(self, result: ExplainResult) -> None:
         if result.generation != self.engine.explain_generation:

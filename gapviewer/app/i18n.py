@@ -9,16 +9,24 @@ own catalogue (``qtbase_<lang>.qm``: standard dialog buttons, file dialogs) is l
 from __future__ import annotations
 
 import logging
+import re
 from importlib import resources
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QCoreApplication,
+    QLibraryInfo,
+    QLocale,
+    QTranslator,
+)
 
 logger = logging.getLogger(__name__)
 
 SOURCE_LANGUAGE = "en"
 CATALOGUE_PREFIX = "gapviewer_"
 METHOD_CONTEXT = "MethodText"  # translation context of the method registry's texts
+CORE_CONTEXT = "CoreText"  # translation context of gapviewer.core's progress and error texts
 _NATIVE_NAMES = {"en": "English", "ja": "日本語"}
 _TRANSLATORS_PROPERTY = "gapviewer_translators"
 
@@ -66,6 +74,71 @@ def translate_method_text(text: str) -> str:
     under METHOD_CONTEXT; texts without a translation come back unchanged.
     """
     return QCoreApplication.translate(METHOD_CONTEXT, text)
+
+
+# gapviewer.core's progress messages (core.explain, core.methods.occlusion) and the fixed parts
+# of image load errors (core.images.ImageLoadError reasons), as written there: whole texts, and
+# patterns whose named parts (numbers, identifiers, details from the OS or Pillow) are kept.
+_CORE_TEXTS = (
+    QT_TRANSLATE_NOOP("CoreText", "forward pass"),
+    QT_TRANSLATE_NOOP("CoreText", "done"),
+    QT_TRANSLATE_NOOP("CoreText", "occlusion: done"),
+    QT_TRANSLATE_NOOP("CoreText", "file not found"),
+    QT_TRANSLATE_NOOP("CoreText", "permission denied"),
+    QT_TRANSLATE_NOOP("CoreText", "is a folder, not an image file"),
+    QT_TRANSLATE_NOOP("CoreText", "not a regular file"),
+    QT_TRANSLATE_NOOP("CoreText", "empty file (0 bytes)"),
+    QT_TRANSLATE_NOOP("CoreText", "float array contains NaN or infinity"),
+)
+_CORE_PATTERNS = tuple(
+    (re.compile(pattern), template)
+    for pattern, template in (
+        (r"occlusion: batch (?P<batch>\d+) of (?P<batches>\d+)",
+         QT_TRANSLATE_NOOP("CoreText", "occlusion: batch {batch} of {batches}")),
+        (r"(?P<method>[\w.-]+) at (?P<layer>[\w.-]+)",
+         QT_TRANSLATE_NOOP("CoreText", "{method} at {layer}")),
+        (r"image too large: (?P<width>\d+) x (?P<height>\d+) = (?P<pixels>[\d,]+) pixels "
+         r"exceeds the limit of (?P<limit>[\d,]+)",
+         QT_TRANSLATE_NOOP("CoreText", "image too large: {width} x {height} = {pixels} pixels "
+                           "exceeds the limit of {limit}")),
+        (r"truncated or corrupt (?P<format>\S+) data \((?P<detail>.*)\)",
+         QT_TRANSLATE_NOOP("CoreText", "truncated or corrupt {format} data ({detail})")),
+        (r"unreadable image header \((?P<detail>.*)\)",
+         QT_TRANSLATE_NOOP("CoreText", "unreadable image header ({detail})")),
+        (r"cannot convert pixel mode (?P<mode>\S+) to RGB \((?P<detail>.*)\)",
+         QT_TRANSLATE_NOOP("CoreText", "cannot convert pixel mode {mode} to RGB ({detail})")),
+        (r"corrupt (?P<format>\S+) header",
+         QT_TRANSLATE_NOOP("CoreText", "corrupt {format} header")),
+        (r"unsupported image format (?P<format>\S+) \(supported: (?P<supported>.*)\)",
+         QT_TRANSLATE_NOOP("CoreText", "unsupported image format {format} (supported: "
+                           "{supported})")),
+        (r"not a recognised image file \(supported: (?P<supported>.*)\)",
+         QT_TRANSLATE_NOOP("CoreText", "not a recognised image file (supported: {supported})")),
+        (r"unsupported dtype (?P<dtype>\S+)",
+         QT_TRANSLATE_NOOP("CoreText", "unsupported dtype {dtype}")),
+    )
+)
+
+
+def translate_core_message(text: str) -> str:
+    """A progress message or load error from gapviewer.core, in the interface language.
+
+    gapviewer.core has no Qt, so its texts are listed here for lupdate (context CORE_CONTEXT).
+    A message "<name>: <reason>" (ImageLoadError) keeps the name and translates the reason;
+    variable parts are kept as written; a text that is not known comes back unchanged.
+    """
+    if text in _CORE_TEXTS:
+        return QCoreApplication.translate(CORE_CONTEXT, text)
+    for pattern, template in _CORE_PATTERNS:
+        match = pattern.fullmatch(text)
+        if match:
+            return QCoreApplication.translate(CORE_CONTEXT, template).format(**match.groupdict())
+    name, separator, reason = text.partition(": ")
+    if separator and reason:
+        translated = translate_core_message(reason)
+        if translated != reason:
+            return f"{name}: {translated}"
+    return text
 
 
 def install_translator(app: QCoreApplication, language: str | None = None) -> str:
