@@ -85,6 +85,7 @@ class _ScanRun:
     next: int = 0
     done: int = 0
     started: float = 0.0
+    batch_size: int = 1
 
 
 @dataclass
@@ -253,16 +254,18 @@ class TriageLink(QObject):
             return False
         if settings.engine == "ray":
             return self.ray_scan(settings)
-        return self.scan(settings.source)
+        return self.scan(settings.source, settings.batch_size)
 
     # scan -------------------------------------------------------------------------------------
-    def scan(self, source: str) -> bool:
-        """Scan a labelled folder or CSV/JSON list with the loaded model; False if none is."""
+    def scan(self, source: str, batch_size: int | None = None) -> bool:
+        """Scan a labelled folder or CSV/JSON list with the loaded model, `batch_size` images
+        per forward (default `SCAN_BATCH`); False if no model is loaded."""
         model = self.state.model
         if model is None:
             self.state.report_error(self.tr("Load a model before scanning"))
             return False
-        run = _ScanRun(source, model.model_id, model.class_names, started=time.perf_counter())
+        run = _ScanRun(source, model.model_id, model.class_names, started=time.perf_counter(),
+                       batch_size=batch_size or SCAN_BATCH)
         self._scan = run
         self.view.set_results([], model.class_names)
         self.view.set_scanning(True, self.tr("Reading labels…"))
@@ -293,7 +296,7 @@ class TriageLink(QObject):
             return
         chunk = run.items[run.next:run.next + SCAN_CHUNK]
         run.next += len(chunk)
-        self._submit("scan", run.model_id, scan_chunk_job(chunk, SCAN_BATCH))
+        self._submit("scan", run.model_id, scan_chunk_job(chunk, run.batch_size))
 
     def _scan_rows(self, rows: list[Any]) -> None:
         run = self._scan

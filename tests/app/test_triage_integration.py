@@ -264,3 +264,24 @@ def test_no_event_loop_gap_while_a_scan_runs(qtbot, window, tmp_path, chunked):
     assert window.triage.model.rowCount() == 24
     assert len(ticks) > 10
     assert gaps.max() < 0.050, f"event loop blocked for {gaps.max() * 1000:.0f} ms"
+
+
+def test_the_scan_dialog_starts_a_local_scan_with_its_batch_size(qtbot, window, tmp_path,
+                                                                  monkeypatch):
+    from gapviewer.app.cluster_scan import ScanSettings
+
+    model = reference_model(window)
+    truth = labelled_folder(tmp_path / "data", model, count=5, mislabelled=0)
+    sizes = []
+    chunk_job = triage_link.scan_chunk_job
+
+    def recorded(items, batch_size):
+        sizes.append(batch_size)
+        return chunk_job(items, batch_size)
+
+    monkeypatch.setattr(triage_link, "scan_chunk_job", recorded)
+    window.triage.scanRequested.emit(ScanSettings(str(tmp_path / "data"), batch_size=3))
+    qtbot.waitUntil(lambda: not window.triage_link.scanning, timeout=WAIT_MS)
+    wait_idle(qtbot, window)
+    assert sizes == [3]
+    assert sorted(row.path for row in window.triage.model.rows) == sorted(truth)
