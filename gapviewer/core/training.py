@@ -5,9 +5,9 @@ class count), the built-in EfficientNet-Lite0 (its head only, or all of it), `gc
 Contribution Mappings) and `small-gap-cnn`, with flips and padded random crops; on 1-D signals
 the built-in `gap-cnn1d`, with random time shifts and gains. SGD or AdamW, a step or cosine
 schedule. It reports progress (loss, accuracy, rate, ETA), stops at a cancel token, keeps the
-checkpoint with the best validation accuracy, and `save_model` writes a .safetensors file that
-`load_model(path)` opens with no other information (for signals: the input length, sample rate
-and channel statistics `SignalPreprocessing` needs).
+checkpoint with the best validation accuracy (ties: the lower validation loss), and
+`save_model` writes a .safetensors file that `load_model(path)` opens with no other information
+(for signals: the input length, sample rate and channel statistics `SignalPreprocessing` needs).
 """
 
 from __future__ import annotations
@@ -455,7 +455,8 @@ class _Run:
         self.batches = math.ceil(len(train_set) / settings.batch_size)
         self.history: list[EpochRecord] = []
         self.best_state: dict[str, torch.Tensor] | None = None
-        self.best_score, self.best_accuracy, self.best_epoch = -math.inf, None, 0
+        self.best_score = (-math.inf, -math.inf)
+        self.best_accuracy, self.best_epoch = None, 0
         self.seen, self.started = 0, time.perf_counter()
 
     def rate(self) -> float:
@@ -512,8 +513,14 @@ class _Run:
             time.perf_counter() - started,
         )  # fmt: skip
         self.history.append(record)
-        # Without validation samples the lowest training loss stands in for the best epoch.
-        score = val_accuracy if val_accuracy is not None else -record.train_loss
+        # The best epoch has the highest validation accuracy, ties going to the lower validation
+        # loss (small validation sets tie often); without validation samples, the lowest
+        # training loss.
+        score = (
+            (val_accuracy, -val_loss)
+            if val_accuracy is not None
+            else (-math.inf, -record.train_loss)
+        )
         if score > self.best_score:
             self.best_score = score
             self.best_state = copy.deepcopy(self.module.state_dict())

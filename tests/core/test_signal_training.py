@@ -310,3 +310,16 @@ def test_fine_tuning_a_trained_signal_model_keeps_its_body(trained, tmp_path):
         result.metadata["mean"],
         result.metadata["std"],
     )
+
+
+def test_validation_accuracy_ties_go_to_the_lower_validation_loss(folder):
+    """Validating on the training signals themselves: accuracy saturates at 100 % while the
+    loss still falls, so the kept epoch is the last of the tied ones, not the first."""
+    data, _ = load_training_data(folder)
+    result = train(_settings(epochs=8, val_split=0.0, learning_rate=0.01), data, validation=data)
+    history = result.history
+    top = max(record.val_accuracy for record in history)
+    tied = [record for record in history if record.val_accuracy == top]
+    assert len(tied) >= 2
+    assert result.best_epoch == min(tied, key=lambda record: record.val_loss).epoch
+    assert result.best_epoch != tied[0].epoch
