@@ -75,7 +75,9 @@ def signal_metadata(
     std: Sequence[float] = (1.0,),
     options: Mapping[str, object] | None = None,
 ) -> dict[str, str]:
-    """The safetensors metadata that makes a trained GapCnn1d loadable with `load_model(path)`."""
+    """The safetensors metadata that makes a trained GapCnn1d loadable with `load_model(path)`.
+
+    `gapviewer train` (`core.training.save_model`) writes these keys too, plus its record."""
     info = {
         "architecture": ARCHITECTURE,
         "num_classes": len(class_names),
