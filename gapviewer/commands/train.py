@@ -155,7 +155,7 @@ def run(args: argparse.Namespace) -> int:
     skipped = data.problems
     print(
         f"{data.source}: {len(data)} {data.noun}, {len(data.class_names)} classes"
-        + (f" ({len(skipped)} files skipped)" if skipped else "")
+        + (f" ({len(skipped)} file{'s' * (len(skipped) > 1)} skipped)" if skipped else "")
         + f"; {settings.architecture}, {settings.epochs} epochs",
         file=sys.stderr,
     )
