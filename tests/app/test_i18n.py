@@ -150,18 +150,45 @@ def test_system_language_follows_the_locale(environment, expected):
     assert result.stdout.strip() == expected
 
 
-# Words that read the same in a Japanese interface: acronyms, file formats, key names, units.
+# Words that read the same in a Japanese interface: acronyms, file formats, key names, units,
+# identifiers a user types (optimiser and schedule names, Python syntax) and product names.
 _ALLOWED_WORDS = (
     "gapviewer GAP CAM Grad PNG JSON npy CPU CUDA GPU ReLU FIG Esc Ctrl Shift Alt Home End Tab "
     "ImageNet PyTorch TorchScript EfficientNet Lite softmax top abs max sum cos pre "
-    "torchvision safetensors CSV English"  # product names, a format, a language's own name
+    "torchvision safetensors CSV English "
+    "sgd adamw cosine step constant gcm small gap cnn efficientnet lite0 resnet mobilenet "
+    "WAV CSV NPY TIFF FLAC Parquet Ray Qt PySide Python nn Module package module Class "
+    "digits num classes widths torch lite"
 )
 _UNTRANSLATED_WORDS_ALLOWED = set(_ALLOWED_WORDS.split())
 
 
-def _visible_texts(window) -> list[tuple[str, str]]:
-    """(where, text) for every text a user can see or hover in the window and its menus."""
+def _plain(text: str) -> str:
     from PySide6.QtGui import QTextDocument
+
+    document = QTextDocument()
+    document.setHtml(text)
+    return document.toPlainText()
+
+
+def _plot_texts(plot) -> list[tuple[str, str]]:
+    """A pyqtgraph PlotWidget's title, axis labels and legend entries."""
+    item = plot.getPlotItem()
+    found = [("plot title", _plain(item.titleLabel.text or ""))]
+    for name in ("left", "bottom"):
+        axis = item.getAxis(name)
+        if axis.isVisible() and axis.label.isVisible():
+            found.append(("axis label", _plain(axis.labelText or "")))
+    if item.legend is not None:
+        found += [("legend", label.text) for _sample, label in item.legend.items]
+    return found
+
+
+def _visible_texts(root) -> list[tuple[str, str]]:
+    """(where, text) for every text a user can see or hover in `root` (a window or dialog), its
+    menus, table headers and plots."""
+    import pyqtgraph as pg
+    from PySide6.QtCore import Qt
     from PySide6.QtWidgets import (
         QAbstractButton,
         QComboBox,
@@ -169,25 +196,22 @@ def _visible_texts(window) -> list[tuple[str, str]]:
         QGroupBox,
         QLabel,
         QLineEdit,
+        QMainWindow,
         QMenu,
         QTabBar,
+        QTableView,
         QWidget,
     )
 
-    def plain(text: str) -> str:
-        document = QTextDocument()
-        document.setHtml(text)
-        return document.toPlainText()
-
-    found = [("window title", window.windowTitle())]
-    for widget in window.findChildren(QWidget):
-        if not widget.isVisibleTo(window):
-            continue
+    found = [("window title", root.windowTitle())]
+    for widget in root.findChildren(QWidget):
+        if widget.window() is not root or not widget.isVisibleTo(root):
+            continue  # hidden, or in a dialog of its own
         kind = type(widget).__name__
-        found.append((f"{kind} tooltip", plain(widget.toolTip())))
+        found.append((f"{kind} tooltip", _plain(widget.toolTip())))
         found.append((f"{kind} accessible name", widget.accessibleName()))
         if isinstance(widget, QLabel):
-            found.append(("label", plain(widget.text())))
+            found.append(("label", _plain(widget.text())))
         elif isinstance(widget, QAbstractButton):
             found.append(("button", widget.text()))
         elif isinstance(widget, QGroupBox):
@@ -200,7 +224,18 @@ def _visible_texts(window) -> list[tuple[str, str]]:
             found += [("tab", widget.tabText(i)) for i in range(widget.count())]
         elif isinstance(widget, QComboBox) and not widget.isEditable():
             found += [("combo item", widget.itemText(i)) for i in range(widget.count())]
-    menus = [action.menu() for action in window.menuBar().actions() if action.menu()]
+        elif isinstance(widget, QTableView) and widget.model() is not None:
+            model = widget.model()
+            found += [
+                ("column header", str(model.headerData(i, Qt.Orientation.Horizontal) or ""))
+                for i in range(model.columnCount())
+            ]
+        elif isinstance(widget, pg.PlotWidget):
+            found += _plot_texts(widget)
+    menus = []
+    if isinstance(root, QMainWindow):
+        menus = [action.menu() for action in root.menuBar().actions() if action.menu()]
+        found.append(("status bar", root.statusBar().currentMessage()))
     while menus:
         menu = menus.pop()
         found.append(("menu", menu.title()))
@@ -209,7 +244,6 @@ def _visible_texts(window) -> list[tuple[str, str]]:
                 menus.append(action.menu())
             elif not action.isSeparator():
                 found.append(("menu item", action.text()))
-    found.append(("status bar", window.statusBar().currentMessage()))
     return [(where, text.strip()) for where, text in found if text and text.strip()]
 
 
@@ -237,12 +271,20 @@ def _words(text: str) -> list[str]:
     return re.findall(r"[A-Za-z]{3,}", text)
 
 
-def test_main_window_in_japanese_shows_no_english_text(
-    english_afterwards, settings, qtbot, tmp_path
-):
-    """Every visible string of the main window (labels, buttons, menus, tooltips, titles) is
-    Japanese once the language is switched, apart from data (method, layer, class and file
-    names, citations) and acronyms."""
+def _english(root, allowed: set[str]) -> list[tuple[str, str]]:
+    """(where, English words) for the visible texts of `root` with words not allowed."""
+    return sorted(
+        {
+            (where, " ".join(word for word in _words(text) if word not in allowed))
+            for where, text in _visible_texts(root)
+            if any(word not in allowed for word in _words(text))
+        }
+    )
+
+
+@pytest.fixture
+def japanese_window(english_afterwards, settings, qtbot, tmp_path):
+    """The main window in Japanese with the tiny model and two images shown."""
     from viewer_helpers import WAIT_MS, tiny_spec, wait_idle, write_images
 
     from gapviewer.app.main_window import MainWindow
@@ -257,14 +299,74 @@ def test_main_window_in_japanese_shows_no_english_text(
         window.open_paths(write_images(tmp_path / "images", 2))
         qtbot.waitUntil(lambda: window.state.pixels is not None, timeout=WAIT_MS)
         wait_idle(qtbot, window)
-        allowed = _data_words(window) | _UNTRANSLATED_WORDS_ALLOWED
-        english = sorted(
-            {
-                (where, text)
-                for where, text in _visible_texts(window)
-                if any(word not in allowed for word in _words(text))
-            }
-        )
-        assert not english, f"{len(english)} untranslated texts, e.g. {english[:15]}"
+        yield window
     finally:
         window.close()
+
+
+def test_main_window_in_japanese_shows_no_english_text(japanese_window):
+    """Every visible string of the main window (labels, buttons, menus, tooltips, titles) is
+    Japanese once the language is switched, apart from data (method, layer, class and file
+    names, citations) and acronyms."""
+    allowed = _data_words(japanese_window) | _UNTRANSLATED_WORDS_ALLOWED
+    english = _english(japanese_window, allowed)
+    assert not english, f"{len(english)} untranslated texts, e.g. {english[:15]}"
+
+
+def test_every_panel_and_dialog_in_japanese_shows_no_english_text(japanese_window, qtbot,
+                                                                  tmp_path):
+    """The triage panel (with the what-if), the Signals & spectra panel, the Train dialog, its
+    architecture dialog, About, the keyboard shortcuts, the crash dialog: no English left."""
+    from gapviewer.app.crash_report import CrashDialog
+    from gapviewer.app.signal_workspace import ArchitectureDialog
+    from gapviewer.app.train_dialog import open_train_dialog
+
+    window = japanese_window
+    window.show_triage()
+    window.signal_workspace.dock.show()
+    reason = "ZeroDivisionError: division by zero"
+    log = tmp_path / "gapviewer.log"
+    dialogs = [
+        open_train_dialog(window),
+        window.show_about(),
+        window.show_shortcuts(),
+        ArchitectureDialog(window),
+        CrashDialog(reason, "details", log, window),
+    ]
+    dialogs[-2].show()
+    dialogs[-1].show()
+    allowed = (
+        _data_words(window)
+        | _UNTRANSLATED_WORDS_ALLOWED
+        | set(_words(reason))
+        | set(_words(str(log)))
+    )
+    try:
+        assert window.triage_dock.isVisible() and window.signal_workspace.dock.isVisible()
+        english = _english(window, allowed)
+        for dialog in dialogs:
+            qtbot.waitExposed(dialog)
+            english += [(f"{type(dialog).__name__}: {where}", text)
+                        for where, text in _english(dialog, allowed)]
+        assert not english, f"{len(english)} untranslated texts, e.g. {english[:15]}"
+    finally:
+        for dialog in dialogs:
+            dialog.close()
+
+
+def test_core_messages_are_translated_with_their_variable_parts_kept(english_afterwards):
+    """Progress messages from core.explain / occlusion and image-load reasons from core.images
+    come out in Japanese; names and numbers are kept; unknown texts pass through."""
+    i18n.install_translator(english_afterwards, "ja")
+    assert i18n.translate_core_message("forward pass") == "順伝播"
+    assert i18n.translate_core_message("occlusion: batch 3 of 12") == "occlusion：バッチ 3 / 12"
+    assert i18n.translate_core_message("grad-cam at blocks.6") == "grad-cam（blocks.6）"
+    assert (i18n.translate_core_message("cat.png: file not found")
+            == "cat.png: ファイルが見つかりません")
+    too_large = "big.png: image too large: 9000 x 9000 = 81,000,000 pixels exceeds the limit of 1"
+    assert i18n.translate_core_message(too_large) == (
+        "big.png: 画像が大きすぎます：9000 x 9000 = 81,000,000 画素で、上限の 1 画素を超えています"
+    )
+    assert i18n.translate_core_message("something new: 42") == "something new: 42"
+    i18n.install_translator(english_afterwards, "en")
+    assert i18n.translate_core_message("forward pass") == "forward pass"
