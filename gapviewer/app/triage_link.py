@@ -347,20 +347,23 @@ class TriageLink(QObject):
             return
         run = self._ray
         now = time.perf_counter()
-        if run.first_done is None:  # the pipeline is running: rates count from here
-            run.first_done, run.first_time = update.done, now
         run.done, run.total = update.done, update.total
         if update.rows:
             self.view.append_rows(update.rows)
-        new = run.done - run.first_done
-        if new:
-            rate = new / max(now - run.first_time, 1e-9)
+            if run.first_done is None:  # the actors are up: the rate counts from here
+                run.first_done, run.first_time = update.done, now
+        counted = 0 if run.first_done is None else run.done - run.first_done
+        if counted:
+            rate = counted / max(now - run.first_time, 1e-9)
             message = self.tr(
                 "Ray scan: {done}/{total} images, {rate} images/s, {left} s left").format(
                     done=run.done, total=run.total, rate=f"{rate:.1f}",
                     left=f"{(run.total - run.done) / rate:.0f}")
-        else:
+        elif run.first_done is None:
             message = self.tr("Ray scan: {done}/{total} images, starting the workers…").format(
+                done=run.done, total=run.total)
+        else:
+            message = self.tr("Ray scan: {done}/{total} images, measuring the rate…").format(
                 done=run.done, total=run.total)
         self.view.set_progress(run.done / max(run.total, 1), message)
 

@@ -1,16 +1,13 @@
 """The triage view opens the cluster engine's Parquet results like a local scan CSV, on its
 reader thread (progress, one-line errors naming the file); a chosen row shows the maps stored in
-the result without any model forward, or recomputes them when the result has none; the "Scan…"
-dialog offers the Ray engine only when the cluster extra is installed."""
+the result without any model forward, or recomputes them when the result has none."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtWidgets import QDialogButtonBox
 from viewer_helpers import CLASSES, WAIT_MS, wait_idle, write_images
 
-from gapviewer.app.cluster_scan import ScanDialog, ScanSettings
 from gapviewer.app.triage import TriageView
 
 pytest.importorskip("pyarrow", reason="the cluster extra (pyarrow) is not installed")
@@ -163,38 +160,3 @@ def test_a_result_without_maps_is_recomputed(qtbot, window, tmp_path, forward_sp
     wait_idle(qtbot, window)
     assert forward_spy["failure_maps"] == 1
     assert link.inspection.layer == "act"
-
-
-def test_the_dialog_offers_ray_only_when_installed(qtbot):
-    without = ScanDialog(ScanSettings("/data", engine="ray"), ray_available=False)
-    qtbot.addWidget(without)
-    assert not without.ray.isEnabled() and without.local.isChecked()
-    assert "pip install gapviewer[cluster]" in without.ray.toolTip()
-    assert not without.out.isEnabled()
-
-    dialog = ScanDialog(ray_available=True)
-    qtbot.addWidget(dialog)
-    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
-    assert not ok.isEnabled()
-    dialog.source.setText("/data")
-    assert ok.isEnabled()  # local needs only the images
-    dialog.ray.setChecked(True)
-    assert not ok.isEnabled()  # Ray also needs a results folder
-    dialog.out.setText("/results")
-    dialog.address.setText("auto")
-    dialog.workers.setValue(3)
-    dialog.batch.setValue(8)
-    dialog.save_maps.setChecked(True)
-    assert ok.isEnabled()
-    settings = dialog.settings()
-    assert settings == ScanSettings("/data", "ray", "auto", 3, 8, "/results", True)
-    assert settings.methods == ("gap-direction",)
-
-
-def test_a_ray_scan_needs_a_model_that_can_travel(qtbot, window, tmp_path):
-    errors = []
-    window.state.errorRaised.connect(errors.append)
-    settings = ScanSettings(str(tmp_path), engine="ray", out=str(tmp_path / "out"))
-    assert not window.triage_link.start_scan(settings)  # the tiny model is a Python object
-    assert "cannot be sent to Ray workers" in errors[-1]
-    assert not window.triage_link.scanning

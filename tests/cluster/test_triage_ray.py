@@ -6,6 +6,7 @@ leaves the rows so far readable; closing the panel leaves Ray."""
 from __future__ import annotations
 
 import os
+import re
 import time
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -44,11 +45,13 @@ class Panel:
         self.view = TriageView()
         self.link = TriageLink(self.view, self.state, self.engine)
         self.fractions: list[float] = []
+        self.messages: list[str] = []
         self.streamed: list = []
         set_progress, append_rows = self.view.set_progress, self.view.append_rows
 
         def progress(fraction, message):
             self.fractions.append(fraction)
+            self.messages.append(message)
             set_progress(fraction, message)
 
         def rows(batch):
@@ -91,6 +94,8 @@ def test_a_ray_scan_from_the_panel_streams_the_local_rows(qtbot, panel):
     assert view.progress_label.text().startswith("Scanned 13 images on Ray")
     assert panel.streamed and panel.fractions[-1] == pytest.approx(1.0)
     assert panel.fractions == sorted(panel.fractions)
+    assert any(re.fullmatch(r"Ray scan: \d+/13 images, [\d.]+ images/s, \d+ s left", message)
+               for message in panel.messages)
     model = load_model(str(panel.root / "tiny.safetensors"))
     local = {row.path: row for row in scan(model, read_dataset(data, CLASSES)).rows}
     assert {row.path: row for row in view.model.rows} == local
