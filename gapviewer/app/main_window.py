@@ -48,7 +48,7 @@ from .model_panel import ModelPanel
 from .predictions import PredictionsPanel
 from .signal_workspace import install_signal_workspace
 from .state import AppState, ModelSpec
-from .style import PRESENTATION_STYLE, STYLE
+from .theme import ThemeSwitcher
 from .train_dialog import open_train_dialog
 from .triage import TriageView
 from .triage_link import TriageLink
@@ -69,8 +69,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("gapviewer")
         self.setAcceptDrops(True)
         self.setDockNestingEnabled(True)
-        self.setStyleSheet(STYLE)
         self.settings = settings
+        self.themes = ThemeSwitcher(self, self._settings_store())
         self.state = AppState(self)
         self.engine = Engine(self)
         self.controller = Controller(self.state, self.engine, self)
@@ -173,6 +173,7 @@ class MainWindow(QMainWindow):
         self.presentation_action = self.add_action("View", self.tr("&Presentation mode"),
                                                    self.toggle_presentation, "F11")
         self._build_language_menu()
+        self.themes.add_menu(self.menu("View"))
         self.menu("View").addSeparator()
         self.add_action("Tools", self.tr("Train model…"), lambda: open_train_dialog(self),
                         "Ctrl+Shift+T")
@@ -402,7 +403,7 @@ class MainWindow(QMainWindow):
             for widget in self._hidden_for_presentation:
                 widget.show()
             self._hidden_for_presentation = []
-            self.setStyleSheet(STYLE)
+            self.themes.set_presentation(False)
             self.showNormal()
             return
         self._hidden_for_presentation = [
@@ -410,7 +411,7 @@ class MainWindow(QMainWindow):
         ]
         for widget in self._hidden_for_presentation:
             widget.hide()
-        self.setStyleSheet(STYLE + PRESENTATION_STYLE)
+        self.themes.set_presentation(True)
         self.showFullScreen()
 
     def shortcuts(self) -> tuple[tuple[str, str], ...]:

@@ -17,8 +17,6 @@ from ..core import render
 
 pg.setConfigOptions(imageAxisOrder="row-major", antialias=True)
 
-VIEW_BACKGROUND = "#1e1f22"
-
 
 @cache
 def colormap_object(name: str) -> pg.ColorMap:
@@ -62,7 +60,6 @@ class CellView(QWidget):
         self.readout = QLabel(" ")
         self.readout.setObjectName("cellReadout")
         self.plot = pg.GraphicsLayoutWidget()
-        self.plot.setBackground(VIEW_BACKGROUND)
         self.plot.ci.setContentsMargins(2, 2, 2, 2)
         self.viewbox = self.plot.addViewBox(row=0, col=0, lockAspect=True, invertY=True,
                                             enableMenu=False)
