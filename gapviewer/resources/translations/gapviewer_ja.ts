@@ -138,7 +138,7 @@
 <context>
     <name>BusyBar</name>
     <message>
-        <location filename="../../app/feedback.py" line="+36"/>
+        <location filename="../../app/feedback.py" line="+38"/>
         <source>Cancel</source>
         <translation>キャンセル</translation>
     </message>
@@ -151,7 +151,7 @@
 <context>
     <name>CellView</name>
     <message>
-        <location filename="../../app/overlay_view.py" line="+58"/>
+        <location filename="../../app/overlay_view.py" line="+57"/>
         <source>Remove this cell from the comparison</source>
         <translation>このセルを比較から外します</translation>
     </message>
@@ -161,7 +161,7 @@
         <translation>このセルを削除</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+20"/>
         <source>Heat map over the image</source>
         <translation>画像に重ねたヒートマップ</translation>
     </message>
@@ -171,7 +171,7 @@
         <translation>ホイールで拡大縮小、ドラッグで移動します。ポインター位置の値は下に表示されます</translation>
     </message>
     <message>
-        <location line="+77"/>
+        <location line="+86"/>
         <source>pixel ({x}, {y})   region ({region})   value {value}</source>
         <translation>画素 ({x}, {y})   領域 ({region})   値 {value}</translation>
     </message>
@@ -253,17 +253,17 @@ Contribution ratios: each band&apos;s summed share of the class score, multiplie
     <name>CompareGrid</name>
     <message>
         <location filename="../../app/compare_grid.py" line="+91"/>
-        <location line="+34"/>
+        <location line="+35"/>
         <source>Decoding…</source>
         <translation>デコード中…</translation>
     </message>
     <message>
-        <location line="-34"/>
+        <location line="-35"/>
         <source>No image</source>
         <translation>画像なし</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+31"/>
         <source>Hover over the image for the contribution value</source>
         <translation>画像にマウスを重ねると寄与度の値を表示します</translation>
     </message>
@@ -689,7 +689,7 @@ Contribution ratios: each band&apos;s summed share of the class score, multiplie
         <translation>プレゼンテーションモード(&amp;P)</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>Train model…</source>
         <translation>モデルを学習…</translation>
     </message>
@@ -1527,7 +1527,7 @@ Trust this file?</source>
 <context>
     <name>ScanDialog</name>
     <message>
-        <location filename="../../app/cluster_scan.py" line="+166"/>
+        <location filename="../../app/cluster_scan.py" line="+170"/>
         <source>Scan labelled images</source>
         <translation>ラベル付き画像をスキャン</translation>
     </message>
@@ -1987,6 +1987,29 @@ Choose its model first: a gapviewer .safetensors file, or your own architecture.
     </message>
 </context>
 <context>
+    <name>ThemeSwitcher</name>
+    <message>
+        <location filename="../../app/theme.py" line="+43"/>
+        <source>&amp;Theme</source>
+        <translation>テーマ(&amp;T)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Follow the system</source>
+        <translation>システムに合わせる</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Light</source>
+        <translation>ライト</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Dark</source>
+        <translation>ダーク</translation>
+    </message>
+</context>
+<context>
     <name>TrainDialog</name>
     <message>
         <location filename="../../app/train_dialog.py" line="+169"/>
@@ -2188,8 +2211,8 @@ Choose its model first: a gapviewer .safetensors file, or your own architecture.
 <context>
     <name>TriageLink</name>
     <message>
-        <location filename="../../app/triage_link.py" line="+263"/>
-        <location line="+58"/>
+        <location filename="../../app/triage_link.py" line="+268"/>
+        <location line="+59"/>
         <source>Load a model before scanning</source>
         <translation>スキャンの前にモデルを読み込んでください</translation>
     </message>
@@ -2244,6 +2267,11 @@ Choose its model first: a gapviewer .safetensors file, or your own architecture.
         <translation>Ray スキャン：{done}/{total} 枚、ワーカーを起動中…</translation>
     </message>
     <message>
+        <location line="+3"/>
+        <source>Ray scan: {done}/{total} images, measuring the rate…</source>
+        <translation>Ray スキャン：{done}/{total} 枚、速度を計測中…</translation>
+    </message>
+    <message>
         <location line="+13"/>
         <source>Ray scan cancelled after {done} of {total} images; the rows so far are in {out} (scan again to resume)</source>
         <translation>{total} 枚中 {done} 枚で Ray スキャンをキャンセルしました。ここまでの行は {out} にあります（もう一度スキャンすると再開します）</translation>
@@ -2254,7 +2282,7 @@ Choose its model first: a gapviewer .safetensors file, or your own architecture.
         <translation>Ray で {count} 枚の画像を {seconds} 秒でスキャンしました。結果は {out} にあります</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+10"/>
         <source>Ray scan stopped: {message}</source>
         <translation>Ray スキャンが停止しました：{message}</translation>
     </message>
@@ -2321,12 +2349,12 @@ Choose its model first: a gapviewer .safetensors file, or your own architecture.
         <translation>トリアージ：{message}</translation>
     </message>
     <message>
-        <location line="-271"/>
+        <location line="-278"/>
         <source>A scan is already running</source>
         <translation>スキャンはすでに実行中です</translation>
     </message>
     <message>
-        <location line="+275"/>
+        <location line="+282"/>
         <source>What-if cancelled</source>
         <translation>What-if をキャンセルしました</translation>
     </message>
