@@ -79,11 +79,13 @@ class RayScanUpdate:
 
 @dataclass(frozen=True)
 class RayScanOutcome:
-    """A finished or cancelled Ray scan: its rows in input order, and the results folder opened
-    lazily (None when nothing was written)."""
+    """A finished or cancelled Ray scan: its rows in input order, the results folder opened
+    lazily (None when nothing was written), and what the data's labels had wrong ("" if
+    nothing)."""
 
     result: ScanResult
     stored: ScanResults | None
+    problems: str = ""
 
 
 def core_model_spec(spec: ModelSpec) -> Any:
@@ -118,6 +120,8 @@ def ray_scan_job(
         context.cancel.check()
         if not dataset.items:
             raise ValueError(f"{settings.source}: no labelled images")
+        troubled = dataset.unmatched or dataset.ambiguous or dataset.problems
+        problems = " ".join(dataset.report().splitlines()) if troubled else ""
         total = len(dataset.items)
         arrived: list[ScanRow] = []
 
@@ -143,7 +147,7 @@ def ray_scan_job(
             folder = Path(settings.out)
             has_maps = "maps" in parts_dataset(folder).schema.names
             stored = ScanResults(folder, list(result.rows), tuple(class_names), has_maps)
-        return RayScanOutcome(result, stored)
+        return RayScanOutcome(result, stored, problems)
 
     return job
 

@@ -69,11 +69,13 @@ class Inspection:
 
 @dataclass(frozen=True)
 class StoredMaps:
-    """A row's maps as read from the open result (empty when it has none for that image)."""
+    """A row's maps as read from a result (empty when it has none for that image), the image
+    they are drawn on, and the result's file or folder name."""
 
     path: str
     pixels: np.ndarray | None
     maps: Mapping[str, np.ndarray]
+    source: str
 
 
 @dataclass
@@ -166,11 +168,12 @@ def stored_maps_job(stored: Any, path: str) -> Callable[[TaskContext], StoredMap
     def job(context: TaskContext) -> StoredMaps:
         from ..core.images import load_image
 
+        name = Path(stored.path).name
         maps = stored.maps(path)
         if not maps:
-            return StoredMaps(path, None, {})
+            return StoredMaps(path, None, {}, name)
         context.cancel.check()
-        return StoredMaps(path, load_image(path).pixels, maps)
+        return StoredMaps(path, load_image(path).pixels, maps, name)
 
     return job
 
@@ -278,8 +281,8 @@ class TriageLink(QObject):
         in the results folder."""
         if self._ray is not None:
             self.cluster.cancel("scan")
-            self.view.progress_label.setText(
-                self.tr("Cancelling the Ray scan (it stops at the next result block)…"))
+            self.view.set_scanning(
+                True, self.tr("Cancelling the Ray scan (it stops at the next result block)…"))
         run = self._scan
         if run is not None:
             self.engine.cancel_model_job("scan")
@@ -384,6 +387,8 @@ class TriageLink(QObject):
                               ).format(count=len(result.rows), out=out,
                                        seconds=f"{time.perf_counter() - run.started:.1f}")
         self.view.set_scanning(False, message)
+        if outcome.problems:
+            self.state.report_error(outcome.problems)
 
     def _ray_failed(self, slot: str, generation: int, message: str) -> None:
         if self._ray_current(slot, generation):
@@ -444,7 +449,7 @@ class TriageLink(QObject):
                 label=label, method=method, layer=layer)] = values
         self.view.show_maps(found.pixels, titles, self.tr(
             "Stored maps from {name}: read from the results, not recomputed").format(
-                name=Path(self.view.stored.path).name))
+                name=found.source))
         self.view.show_curves({})
         key, values = next(iter(found.maps.items()))
         layer = key.partition("@")[2]
