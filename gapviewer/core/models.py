@@ -191,7 +191,8 @@ def load_model(
 
     spec: None or "efficientnet-lite0" (built-in, ImageNet weights); a torchvision architecture
     name with `weights` (random initialisation without); a gapviewer .safetensors file; a trusted
-    full-model file; or an nn.Module. `classes`: list or file with one name per line.
+    full-model file; or an nn.Module. `weights` without `spec` is read as a model file.
+    `classes`: list or file with one name per line.
     """
     device = _resolve_device(device)
     if isinstance(spec, nn.Module):
@@ -207,7 +208,10 @@ def load_model(
             in_channels=in_channels,
             device=device,
         )
-    if spec is None or spec == BUILTIN and weights is None:
+    if spec is None and weights is not None:
+        # weights alone: a model file that names its own architecture (gapviewer .safetensors)
+        return _load_file(Path(weights), classes, trust, device, input_size, mean, std)
+    if spec is None or (spec == BUILTIN and weights is None):
         prep = Preprocessing(
             tuple(input_size or builtin_model.INPUT_SIZE),
             tuple(mean or builtin_model.MEAN),

@@ -198,19 +198,7 @@ def _normalised(samples: np.ndarray, mean: float, std: float) -> torch.Tensor:
     return torch.from_numpy((samples.astype(np.float64) - mean) / std).float()[None]
 
 
-WEIGHTS_ALONE_BUG = (
-    "core.models.load_model(None, weights=FILE) ignores FILE and loads the built-in ImageNet "
-    "model, so `gapviewer signals --weights FILE` refuses it as a photo model"
-)
-
-
-@pytest.mark.parametrize(
-    "option",
-    [
-        "--model",
-        pytest.param("--weights", marks=pytest.mark.xfail(strict=True, reason=WEIGHTS_ALONE_BUG)),
-    ],
-)
+@pytest.mark.parametrize("option", ["--model", "--weights"])
 def test_signals_command_explains_with_the_trained_file(option, trained, folder, tmp_path, capsys):
     data, result = trained
     path = save_model(result, tmp_path / "tones.safetensors")
