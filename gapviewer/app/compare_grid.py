@@ -112,7 +112,8 @@ class CompareGrid(QWidget):
         for view, cell, result, item in zip(self.views, state.cells, results, scaled,
                                             strict=False):
             if state.pixels is None or item is None:
-                view.set_heat(None, None, colormap, (0.0, 1.0), opacity)
+                computing = result is None and state.current_image is not None
+                view.set_heat(None, None, colormap, None if computing else (0.0, 1.0), opacity)
                 view.set_message(self._status(cell, result))
                 continue
             heat = upsampled(item, state.pixels.shape[:2], display.upsampling)

@@ -7,11 +7,16 @@ finished importing; "io" lists folders, decodes the current image and makes thum
 come back by queued signals. Every explain, decode and model-job request carries a generation
 number; a newer request (per model-job channel) replaces a waiting one, cancels the running one
 (core.capture.CancelToken), and results of older generations are dropped by the receiver.
+
+The model thread leaves one core to the GUI thread (`model_thread_torch_threads`): a torch pool as
+wide as the machine makes its threads spin at their barriers while the GUI thread waits for a
+core, which on 2 cores stalled the event loop for tens of milliseconds per image.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -85,6 +90,19 @@ def _installed_version(distribution: str) -> str:
         return metadata.version(distribution)
     except metadata.PackageNotFoundError:
         return "not installed"
+
+
+def usable_cores() -> int:
+    """CPU cores this process may run on (its affinity mask where the OS reports one)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def model_thread_torch_threads(torch_default: int, cores: int) -> int:
+    """Intra-op threads for the model thread: torch's default, but at most all cores but one
+    (the GUI thread's), and at least one."""
+    return max(1, min(torch_default, cores - 1))
 
 
 def _method_entry(method: Any) -> MethodEntry:
@@ -178,6 +196,7 @@ class Engine(QObject):
         self._cancel: Any = None
         self._samples: dict[str, np.ndarray] | None = None
         self.torch_import_seconds: float | None = None
+        self.torch_threads: int | None = None  # intra-op threads of the model thread
         self.library_versions: dict[str, str] = {}  # torch, torchvision: set by the model thread
         self.explain_generation = 0
         self.decode_generation = 0
@@ -230,6 +249,9 @@ class Engine(QObject):
         from ..core.models import torchvision_classifiers
 
         self.torch_import_seconds = time.perf_counter() - start
+        # per thread with OpenMP: the GUI thread and threads started earlier keep their own
+        self.torch_threads = model_thread_torch_threads(torch.get_num_threads(), usable_cores())
+        torch.set_num_threads(self.torch_threads)
         try:
             architectures = torchvision_classifiers()
         except Exception:  # torchvision missing or broken: the built-in model still works

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEvent, QTimer
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -53,8 +53,10 @@ class Banner(QFrame):
 
 
 class BusyBar(QWidget):
-    """Progress of the running work, with a cancel button for explanations. Its size never
-    changes (only its contents show and hide), so work starting or ending relays out nothing.
+    """Progress of the running work, with a cancel button for explanations. Its size is fixed
+    in both directions (the height follows the font), so work starting or ending and progress
+    messages relay out nothing: Qt passes a child's geometry change up only through widgets
+    whose size may change, and each pass up would relay out the whole main window.
     """
 
     def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
@@ -74,8 +76,19 @@ class BusyBar(QWidget):
         layout.addWidget(self.progress, 1)
         layout.addWidget(self.cancel)
         self.setFixedWidth(320)
+        self._fix_height()
         state.busyChanged.connect(self._update)
         self._update()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._fix_height()
+
+    def _fix_height(self) -> None:
+        margins = self.layout().contentsMargins()
+        tallest = max(w.sizeHint().height() for w in (self.label, self.progress, self.cancel))
+        self.setFixedHeight(tallest + margins.top() + margins.bottom())
 
     def _update(self) -> None:
         busy = self.state.busy

@@ -49,6 +49,7 @@ class CellView(QWidget):
         self.raw: np.ndarray | None = None
         self.image_size: tuple[int, int] | None = None
         self._colormap: str | None = None
+        self._levels: tuple[float, float] | None = None
         self.title = QLabel()
         self.title.setObjectName("cellTitle")
         self.close_button = QToolButton()
@@ -114,8 +115,9 @@ class CellView(QWidget):
             self.viewbox.autoRange(padding=0.0)
 
     def set_heat(self, values01: np.ndarray | None, raw: np.ndarray | None, colormap: str,
-                 value_range: tuple[float, float], opacity: float) -> None:
-        """Heat map already scaled to [0, 1] and upsampled to the image; `raw` at layer grid."""
+                 value_range: tuple[float, float] | None, opacity: float) -> None:
+        """Heat map already scaled to [0, 1] and upsampled to the image; `raw` at layer grid.
+        `value_range` None keeps the colour bar's values (the next map is on its way)."""
         self.raw = raw
         if values01 is None:
             self.heat_item.clear()
@@ -124,8 +126,16 @@ class CellView(QWidget):
             self.heat_item.setImage(values01, autoLevels=False, levels=(0.0, 1.0), lut=lut)
         self.heat_item.setOpacity(opacity)
         self.set_colormap(colormap)
-        low, high = value_range
-        self.colorbar.setLevels(values=(low, high if high > low else low + 1e-12))
+        if value_range is not None:
+            self._set_levels(*value_range)
+
+    def _set_levels(self, low: float, high: float) -> None:
+        """New colour-bar values; unchanged ones skip the axis's tick layout (its costliest
+        repaint)."""
+        levels = (low, high if high > low else low + 1e-12)
+        if levels != self._levels:
+            self._levels = levels
+            self.colorbar.setLevels(values=levels)
 
     def set_opacity(self, opacity: float) -> None:
         self.heat_item.setOpacity(opacity)
