@@ -66,6 +66,7 @@ if TYPE_CHECKING:  # core.metrics and core.scan import torch: loaded when first 
 log = logging.getLogger(__name__)
 
 COLUMNS = 7  # image, true, predicted, P(true), P(predicted), loss, correct
+SHOW_CHUNK = 5000  # rows a big result set adds per event-loop turn (about 10 ms each)
 SORT_ROLE = Qt.ItemDataRole.UserRole
 
 
@@ -81,6 +82,7 @@ class OpenedResults:
     rows: list[ScanRow]
     class_names: tuple[str, ...]
     stored: ScanResults | None
+    summary: ClassificationSummary
 
 
 def results_location(path: str | Path) -> Path:
@@ -109,6 +111,8 @@ def read_results_job(
     maps left on disk) with progress; without `class_names` they come from the file."""
 
     def job(context: TaskContext) -> OpenedResults:
+        from ..core.metrics import summarise_scan
+
         if path.is_dir() or path.suffix.lower() == ".parquet":
             from ..core.scan_results import read_scan_results
 
@@ -117,12 +121,14 @@ def read_results_job(
                 context.progress(fraction, "")
 
             stored = read_scan_results(path, progress)
-            names = class_names or stored.class_names or class_names_of(stored.rows)
-            return OpenedResults(stored.rows, tuple(names), stored)
-        from ..core.scan import read_results
+            rows = stored.rows
+            names = tuple(class_names or stored.class_names or class_names_of(rows))
+        else:
+            from ..core.scan import read_results
 
-        rows = read_results(path)
-        return OpenedResults(rows, tuple(class_names or class_names_of(rows)), None)
+            stored, rows = None, read_results(path)
+            names = tuple(class_names or class_names_of(rows))
+        return OpenedResults(rows, names, stored, summarise_scan(rows, names))
 
     return job
 
@@ -314,7 +320,7 @@ class TriageView(QWidget):
     imageActivated = Signal(str, int, int)  # path, predicted index, true index (-1: unknown)
     cancelRequested = Signal()  # the "Cancel scan" button
     scanRequested = Signal(object)  # ScanSettings accepted in the "Scan…" dialog
-    resultsOpened = Signal(str)  # the result file or folder now shown
+    resultsOpened = Signal(str)  # the result file or folder whose rows are now all shown
     resultsFailed = Signal(str)  # one line naming the file
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -328,6 +334,10 @@ class TriageView(QWidget):
         self.io.failed.connect(self._read_failed)
         self._opening = Path()
         self._open_generation = 0
+        self._announce = ""  # the opened file, announced once its rows are all shown
+        self._queued: Sequence[ScanRow] = ()
+        self._queued_at = 0
+        self._queued_summary: ClassificationSummary | None = None
         self.model = ResultsModel(self)
         self.proxy = ResultsFilter(self)
         self.proxy.setSourceModel(self.model)
@@ -424,6 +434,9 @@ class TriageView(QWidget):
         self._refresh.setSingleShot(True)
         self._refresh.setInterval(200)
         self._refresh.timeout.connect(self._update_summary)
+        self._feed = QTimer(self)
+        self._feed.setInterval(0)
+        self._feed.timeout.connect(self._feed_rows)
 
     # rows -------------------------------------------------------------------------------------
     def set_results(
@@ -431,13 +444,35 @@ class TriageView(QWidget):
         rows: Sequence[ScanRow],
         class_names: Sequence[str],
         stored: ScanResults | None = None,
+        summary: ClassificationSummary | None = None,
     ) -> None:
         """Show a whole result set (a finished scan or a result file); `stored` is the Parquet
-        result holding the rows' maps, if any."""
+        result holding the rows' maps, if any, `summary` the rows' summary when known. A big set
+        goes into the table `SHOW_CHUNK` rows per event-loop turn, the summary after the last."""
         self.class_names = tuple(class_names)
         self.stored = stored
-        self.model.set_rows(rows)
-        self._update_summary()
+        self._feed.stop()
+        self._queued, self._queued_at, self._queued_summary = rows, SHOW_CHUNK, summary
+        self.model.set_rows(rows[:SHOW_CHUNK])
+        if len(rows) > SHOW_CHUNK:
+            self._feed.start()
+        else:
+            self._all_shown()
+
+    def _feed_rows(self) -> None:
+        start = self._queued_at
+        self._queued_at += SHOW_CHUNK
+        self.model.append(self._queued[start:self._queued_at])
+        if self._queued_at >= len(self._queued):
+            self._feed.stop()
+            self._all_shown()
+
+    def _all_shown(self) -> None:
+        summary, self._queued, self._queued_summary = self._queued_summary, (), None
+        self._update_summary(summary)
+        if self._announce:
+            self.resultsOpened.emit(self._announce)
+            self._announce = ""
 
     def append_rows(self, rows: Sequence[ScanRow]) -> None:
         """Add a batch while a scan runs; the summary follows at most five times a second."""
@@ -466,8 +501,8 @@ class TriageView(QWidget):
     def _read_finished(self, slot: str, generation: int, opened: OpenedResults) -> None:
         if slot == "open" and generation == self._open_generation:
             self._open_done("")
-            self.set_results(opened.rows, opened.class_names, opened.stored)
-            self.resultsOpened.emit(str(self._opening))
+            self._announce = str(self._opening)
+            self.set_results(opened.rows, opened.class_names, opened.stored, opened.summary)
 
     def _read_failed(self, slot: str, generation: int, message: str) -> None:
         if slot == "open" and generation == self._open_generation:
@@ -534,10 +569,13 @@ class TriageView(QWidget):
         ]
 
     # summary ----------------------------------------------------------------------------------
-    def _update_summary(self) -> None:
-        from ..core.metrics import summarise_scan
+    def _update_summary(self, summary: ClassificationSummary | None = None) -> None:
+        """The figures, matrix and class filters of the shown rows (`summary`: already
+        computed for them)."""
+        if summary is None:
+            from ..core.metrics import summarise_scan
 
-        summary = summarise_scan(self.model.rows, self.class_names)
+            summary = summarise_scan(self.model.rows, self.class_names)
         failed = sum(row.failed for row in self.model.rows)
         judged = int(summary.matrix.sum())
         if judged:

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from viewer_helpers import CLASSES, WAIT_MS, wait_idle, write_images
 
+from gapviewer.app import triage
 from gapviewer.app.triage import TriageView
 
 pytest.importorskip("pyarrow", reason="the cluster extra (pyarrow) is not installed")
@@ -48,7 +49,9 @@ def test_parquet_results_show_like_the_csv(qtbot, tmp_path):
     assert not from_parquet.progress_bar.isVisible()
 
 
-def test_a_big_result_reports_reading_progress_and_a_part_opens_its_folder(qtbot, tmp_path):
+def test_a_big_result_reports_reading_progress_and_a_part_opens_its_folder(qtbot, tmp_path,
+                                                                            monkeypatch):
+    monkeypatch.setattr(triage, "SHOW_CHUNK", 64)  # the table fills over several turns
     rows = [
         ScanRow(f"/data/{i:04d}.png", "cat", 0, "dog", 1, 0.25, 0.5, 1.386, False,
                 ((1, "dog", 0.5),))
@@ -59,10 +62,13 @@ def test_a_big_result_reports_reading_progress_and_a_part_opens_its_folder(qtbot
     assert len(parts) == 3
     view = TriageView()
     qtbot.addWidget(view)
-    fractions = []
+    fractions, inserted = [], []
     view.io.progressed.connect(lambda slot, generation, fraction, _: fractions.append(fraction))
+    view.model.rowsInserted.connect(lambda parent, first, last: inserted.append(last + 1 - first))
     opened(qtbot, view, parts[1])  # one part stands for the whole result folder
     assert view.model.rowCount() == 300
+    assert inserted == [64, 64, 64, 44]  # after the first 64 of the reset
+    assert view.summary_label.text().startswith("300 images: accuracy 0.0 %")
     assert view.stored.path == folder
     assert len(fractions) >= 3
     assert fractions == sorted(fractions) and fractions[-1] == pytest.approx(1.0)
