@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import time
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -135,7 +136,8 @@ class ParquetSink:
         self.folder.mkdir(parents=True, exist_ok=True)
         self.with_maps = with_maps
         self.flush_rows = flush_rows
-        self.run = uuid.uuid4().hex[:8]
+        # the start time first (16 hex digits), so part names sort in the order runs wrote them
+        self.run = f"{time.time_ns():016x}-{uuid.uuid4().hex[:8]}"
         self.parts = 0
         self.pending: list[pa.Table] = []
         self.pending_rows = 0

@@ -1,6 +1,6 @@
 """core.scan_results reading: progress per record batch up to 1, a stop raised from the
-progress callback, first-written row wins across parts, and a damaged file as one line naming
-it (pyarrow only, no Qt, no Ray)."""
+progress callback, the first-written row wins across the parts of successive runs, and a damaged
+file as one line naming it (pyarrow only, no Qt, no Ray)."""
 
 from __future__ import annotations
 
@@ -25,10 +25,9 @@ def row(number: int, predicted: int = 1) -> ScanRow:
 
 
 def parts(folder, tables):
-    """One part file per list of rows, in order (one writer run, so the part names sort in
-    writing order)."""
-    sink = ParquetSink(folder, NAMES, with_maps=False)
+    """One writer run per list of rows, in order, each writing one part file."""
     for rows in tables:
+        sink = ParquetSink(folder, NAMES, with_maps=False)
         sink.written = set()  # write duplicates on purpose, as an interrupted run could
         sink.add(records_table([ScanRecord(r) for r in rows], False))
         sink.flush()
