@@ -39,6 +39,7 @@ from .browser import BrowserPanel
 from .compare_grid import CompareGrid
 from .controller import Controller
 from .display_bar import DisplayBar
+from .empty_state import EmptyStateHint
 from .engine import Engine
 from .export import export_maps
 from .feedback import Banner, BusyBar
@@ -48,6 +49,7 @@ from .model_panel import ModelPanel
 from .predictions import PredictionsPanel
 from .signal_workspace import install_signal_workspace
 from .state import AppState, ModelSpec
+from .style import app_icon
 from .theme import ThemeSwitcher
 from .train_dialog import open_train_dialog
 from .triage import TriageView
@@ -67,6 +69,7 @@ class MainWindow(QMainWindow):
     def __init__(self, settings: QSettings | None = None) -> None:
         super().__init__()
         self.setWindowTitle("gapviewer")
+        self.setWindowIcon(app_icon())
         self.setAcceptDrops(True)
         self.setDockNestingEnabled(True)
         self.settings = settings
@@ -229,6 +232,10 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.display_bar)
         layout.addWidget(self.banner)
         layout.addWidget(self.grid, 1)
+        self.empty_hint = EmptyStateHint(self.state, self.open_files_action,
+                                         self.open_folder_action, self.controller.open_samples,
+                                         replaces=self.grid)
+        layout.addWidget(self.empty_hint, 1)
         self.setCentralWidget(central)
 
     def _build_docks(self) -> None:

@@ -9,10 +9,12 @@ best on a dark surround).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QWidget
 
 THEME_KEY = "ui/theme"  # QSettings key: "auto" (follow the system), "light" or "dark"
@@ -77,6 +79,7 @@ QLabel#cellTitle {{ padding: 3px 2px; }}
 QLabel#cellReadout {{ color: {dim_text}; padding: 2px 6px; font-family: monospace; }}
 QLabel#methodSummary, QLabel#mapInfo {{ color: {dim_text}; }}
 QLabel#emptyHint {{ color: {dim_text}; }}
+QLabel#emptyTitle {{ font-size: 16pt; font-weight: bold; }}
 QFrame#banner {{ background: {banner}; border: 1px solid {banner_border}; border-radius: 3px; }}
 QListView, QListWidget, QTableWidget, QTableView, QScrollArea, QLineEdit, QComboBox, QSpinBox,
 QDoubleSpinBox, QPlainTextEdit {{ background: {field}; border: 1px solid {border};
@@ -133,3 +136,9 @@ def _colour_view(view: pg.GraphicsView, theme: Theme) -> None:
             item.setText(item.text, color=theme.plot_foreground)
         elif isinstance(item, pg.LegendItem):
             item.setLabelTextColor(theme.plot_foreground)
+
+
+@cache
+def app_icon() -> QIcon:
+    """gapviewer's icon, from its SVG (sharp at any size and device pixel ratio)."""
+    return QIcon(str(resources.files("gapviewer") / "resources" / "icons" / "gapviewer.svg"))
