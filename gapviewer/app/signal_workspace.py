@@ -483,6 +483,7 @@ class SignalWorkspace(QWidget):
         self.layout_choice = QComboBox()
         for layout in (AUTO, CHANNELS_LAST, CHANNELS_FIRST):
             self.layout_choice.addItem("", layout)
+        self.layout_choice.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.layout_choice.setAccessibleName(self.tr("Array layout"))
         self.layout_choice.setToolTip(self.tr(
             "How NPY, CSV and TIFF arrays are read: channels last (H × W × C, time × channels) "
