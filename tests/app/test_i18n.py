@@ -354,6 +354,28 @@ def test_every_panel_and_dialog_in_japanese_shows_no_english_text(japanese_windo
             dialog.close()
 
 
+def test_empty_window_in_japanese_shows_no_english_text(english_afterwards, settings, qtbot):
+    """The first-run view (no image yet: the empty-state hint) is Japanese too."""
+    from viewer_helpers import WAIT_MS, tiny_spec
+
+    from gapviewer.app.main_window import MainWindow
+
+    i18n.install_translator(english_afterwards, "ja")
+    window = MainWindow(settings=settings)
+    qtbot.addWidget(window)
+    window.show()
+    window.start(model=tiny_spec(), restore=False, samples=False)
+    try:
+        qtbot.waitUntil(lambda: window.state.model is not None and window.controller.idle,
+                        timeout=WAIT_MS)
+        assert window.empty_hint.isVisible()
+        allowed = _data_words(window) | _UNTRANSLATED_WORDS_ALLOWED | {"scikit", "image"}
+        english = _english(window, allowed)
+        assert not english, f"{len(english)} untranslated texts, e.g. {english[:15]}"
+    finally:
+        window.close()
+
+
 def test_core_messages_are_translated_with_their_variable_parts_kept(english_afterwards):
     """Progress messages from core.explain / occlusion and image-load reasons from core.images
     come out in Japanese; names and numbers are kept; unknown texts pass through."""

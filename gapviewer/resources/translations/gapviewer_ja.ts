@@ -125,7 +125,7 @@
 <context>
     <name>BrowserPanel</name>
     <message>
-        <location filename="../../app/browser.py" line="+94"/>
+        <location filename="../../app/browser.py" line="+110"/>
         <source>Images</source>
         <translation>画像</translation>
     </message>
@@ -291,7 +291,7 @@ Contribution ratios: each band&apos;s summed share of the class score, multiplie
 <context>
     <name>ConfusionMatrix</name>
     <message>
-        <location filename="../../app/triage.py" line="+232"/>
+        <location filename="../../app/triage.py" line="+238"/>
         <source>Rows: true class; columns: predicted class. Click a cell to filter.</source>
         <translation>行は正解クラス、列は予測クラスです。セルをクリックすると絞り込みます。</translation>
     </message>
@@ -556,6 +556,54 @@ Contribution ratios: each band&apos;s summed share of the class score, multiplie
     </message>
 </context>
 <context>
+    <name>EmptyStateHint</name>
+    <message>
+        <location filename="../../app/empty_state.py" line="+34"/>
+        <source>No image open yet</source>
+        <translation>まだ画像が開かれていません</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Drop image files or folders anywhere on this window, or:</source>
+        <translation>画像ファイルやフォルダをウィンドウのどこかにドロップするか、次から選んでください：</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Open images…</source>
+        <translation>画像を開く…</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Choose image files (Ctrl+O)</source>
+        <translation>画像ファイルを選びます（Ctrl+O）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Open a folder…</source>
+        <translation>フォルダを開く…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Open every image in a folder and its sub-folders (Ctrl+Shift+O)</source>
+        <translation>フォルダとそのサブフォルダにあるすべての画像を開きます（Ctrl+Shift+O）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Show the sample photos</source>
+        <translation>サンプル写真を表示</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Photos from scikit-image&apos;s data set, to try the methods at once</source>
+        <translation>scikit-image のデータセットの写真で、すぐに手法を試せます</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Then choose a method and a layer on the right: the heat map appears over the image. F1 lists the keyboard shortcuts.</source>
+        <translation>次に右側で手法と層を選ぶと、画像にヒートマップが重なって表示されます。F1 でキーボードショートカットの一覧を表示します。</translation>
+    </message>
+</context>
+<context>
     <name>Engine</name>
     <message>
         <location filename="../../app/engine.py" line="+404"/>
@@ -566,7 +614,7 @@ Contribution ratios: each band&apos;s summed share of the class score, multiplie
 <context>
     <name>ImageListModel</name>
     <message>
-        <location filename="../../app/browser.py" line="-18"/>
+        <location filename="../../app/browser.py" line="-28"/>
         <source>sample photo {name}</source>
         <translation>サンプル写真 {name}</translation>
     </message>
@@ -574,7 +622,7 @@ Contribution ratios: each band&apos;s summed share of the class score, multiplie
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/main_window.py" line="+86"/>
+        <location filename="../../app/main_window.py" line="+89"/>
         <source>Starting…</source>
         <translation>起動中…</translation>
     </message>
@@ -744,7 +792,7 @@ Contribution ratios: each band&apos;s summed share of the class score, multiplie
         <translation>言語は gapviewer を再起動すると切り替わります</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+31"/>
         <source>Predictions</source>
         <translation>予測</translation>
     </message>
@@ -1788,7 +1836,7 @@ Trust this file?</source>
         <translation>開いたファイル（ここにドロップして追加できます）</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>Array layout</source>
         <translation>配列のレイアウト</translation>
     </message>
@@ -2362,18 +2410,18 @@ Choose its model first: a gapviewer .safetensors file, or your own architecture.
 <context>
     <name>TriageView</name>
     <message>
-        <location filename="../../app/triage.py" line="+188"/>
+        <location filename="../../app/triage.py" line="+192"/>
         <source>Misclassified only</source>
         <translation>誤分類のみ</translation>
     </message>
     <message>
         <location line="+4"/>
-        <location line="+224"/>
+        <location line="+252"/>
         <source>(any)</source>
         <translation>（すべて）</translation>
     </message>
     <message>
-        <location line="-221"/>
+        <location line="-249"/>
         <source>Show all</source>
         <translation>すべて表示</translation>
     </message>
@@ -2448,7 +2496,7 @@ Choose its model first: a gapviewer .safetensors file, or your own architecture.
         <translation>予測</translation>
     </message>
     <message>
-        <location line="+63"/>
+        <location line="+88"/>
         <source>Reading {name}…</source>
         <translation>{name} を読み込み中…</translation>
     </message>
@@ -2458,7 +2506,7 @@ Choose its model first: a gapviewer .safetensors file, or your own architecture.
         <translation>{name} を読み込み中：{percent} %</translation>
     </message>
     <message>
-        <location line="+83"/>
+        <location line="+86"/>
         <source>{count} images: accuracy {accuracy:.1f} % ({wrong} of {judged} misclassified)</source>
         <translation>{count} 枚：正解率 {accuracy:.1f} %（{judged} 枚中 {wrong} 枚を誤分類）</translation>
     </message>
@@ -2555,7 +2603,7 @@ Choose its model first: a gapviewer .safetensors file, or your own architecture.
 <context>
     <name>_Backend</name>
     <message>
-        <location filename="../../app/signal_workspace.py" line="-800"/>
+        <location filename="../../app/signal_workspace.py" line="-801"/>
         <source>{model}: this model reads photos; open it in the Model panel instead</source>
         <translation>{model}：このモデルは写真用です。［モデル］パネルで開いてください</translation>
     </message>
