@@ -51,7 +51,7 @@ from PySide6.QtWidgets import (
 )
 
 from .engine import LazyCancel
-from .i18n import translate_method_text
+from .i18n import translate_core_message, translate_method_text
 from .jobs import JobThread
 
 log = logging.getLogger(__name__)
@@ -682,7 +682,10 @@ class SignalWorkspace(QWidget):
             return
         self.progress.setRange(0, 1000)
         self.progress.setValue(round(fraction * 1000))
-        detail = self.tr("per-channel contributions") if message == CHANNELS_STEP else message
+        if message == CHANNELS_STEP:
+            detail = self.tr("per-channel contributions")
+        else:
+            detail = translate_core_message(message)
         self.step.setText(detail)
 
     def _finished(self, kind: str, generation: int, result: Any) -> None:

@@ -456,3 +456,30 @@ def test_bar_chart_switches_to_contribution_ratios(qtbot, workspace, channel_mod
     assert workspace.bars.current_measure() == "contribution-ratio"
     assert workspace.outcome.channels.target == 2
     np.testing.assert_allclose(workspace.bars.values, workspace.outcome.channels.shares)
+
+
+def test_escape_goes_to_the_panel_only_while_it_explains(qtbot, window, signal_model, tmp_path,
+                                                          monkeypatch):
+    """In the main window Esc is also "Cancel computation" (photo view): while the panel's own
+    explanation runs, Esc pressed in the panel cancels that one and not the window's."""
+    window_cancels = []
+    monkeypatch.setattr(window.state, "request_cancel", lambda: window_cancels.append(1))
+    workspace = window.signal_workspace
+    workspace.dock.show()
+    _occluding(qtbot, workspace, signal_model, tmp_path)
+    reached, release, _seen = _hold_at(workspace, "forward pass")
+    try:
+        workspace.open_paths([_spectrum_csv(tmp_path)])
+        qtbot.waitUntil(reached.is_set, timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: "explain" in workspace._pending, timeout=WAIT_MS)
+        window.activateWindow()
+        workspace.layers.setFocus()
+        qtbot.waitUntil(workspace.layers.hasFocus, timeout=WAIT_MS)
+        qtbot.keyClick(workspace.layers, Qt.Key.Key_Escape)
+        assert workspace._cancel.cancelled and window_cancels == []
+    finally:
+        release.set()
+    qtbot.waitUntil(lambda: not workspace.busy, timeout=WAIT_MS)
+    assert "Cancelled" in workspace.message.text()
+    qtbot.keyClick(workspace.layers, Qt.Key.Key_Escape)  # idle panel: the window's action
+    assert window_cancels == [1]
