@@ -32,14 +32,18 @@ from ..core import render
 MASK_PREVIEW = 200
 
 
-def _pixmap(rgb: np.ndarray) -> QPixmap:
+def _pixmap(rgb: np.ndarray, ratio: float = 1.0) -> QPixmap:
+    """The picture fitted into MASK_PREVIEW logical pixels, drawn with `ratio` device pixels
+    per logical one (sharp on high-DPI screens)."""
     rgb = np.ascontiguousarray(rgb)
     height, width = rgb.shape[:2]
     image = QImage(rgb.data, width, height, 3 * width, QImage.Format.Format_RGB888).copy()
-    return QPixmap.fromImage(image).scaled(
-        MASK_PREVIEW, MASK_PREVIEW, Qt.AspectRatioMode.KeepAspectRatio,
-        Qt.TransformationMode.SmoothTransformation,
+    side = round(MASK_PREVIEW * ratio)
+    pixmap = QPixmap.fromImage(image).scaled(
+        side, side, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation,
     )
+    pixmap.setDevicePixelRatio(ratio)
+    return pixmap
 
 
 class MaskPainter(QLabel):
@@ -78,10 +82,11 @@ class MaskPainter(QLabel):
         pixmap = self.pixmap()
         if self.mask is None or pixmap is None or pixmap.isNull():
             return None
-        left = (self.width() - pixmap.width()) / 2
-        top = (self.height() - pixmap.height()) / 2
-        u = (position.x() - left) / pixmap.width()
-        v = (position.y() - top) / pixmap.height()
+        size = pixmap.deviceIndependentSize()
+        left = (self.width() - size.width()) / 2
+        top = (self.height() - size.height()) / 2
+        u = (position.x() - left) / size.width()
+        v = (position.y() - top) / size.height()
         if not (0 <= u < 1 and 0 <= v < 1):
             return None
         rows, columns = self.mask.shape
@@ -109,7 +114,7 @@ class MaskPainter(QLabel):
     def _redraw(self) -> None:
         rgb = render.render_overlay(self.pixels, self.mask.astype(np.float32), alpha=0.6,
                                     upsample_mode="nearest", value_range=(0.0, 1.0))
-        self.setPixmap(_pixmap(rgb))
+        self.setPixmap(_pixmap(rgb, self.devicePixelRatioF()))
 
 
 class WhatIfPanel(QWidget):

@@ -1,0 +1,46 @@
+"""High-DPI: pictures drawn by the viewer carry device pixels for the screen's pixel ratio."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QPointF, QSize
+
+from gapviewer.app import whatif
+from gapviewer.app.style import app_icon
+from gapviewer.app.whatif import MASK_PREVIEW, MaskPainter, _pixmap
+
+
+class _RetinaPainter(MaskPainter):
+    """A mask painter on a screen with two device pixels per logical pixel."""
+
+    def devicePixelRatioF(self) -> float:  # noqa: N802 (Qt override)
+        return 2.0
+
+
+def test_mask_preview_has_twice_the_pixels_at_ratio_two_and_maps_clicks_the_same(
+    qtbot, monkeypatch
+):
+    rgb = np.zeros((50, 100, 3), np.uint8)
+    sharp = _pixmap(rgb, 2.0)
+    assert (sharp.width(), sharp.height()) == (2 * MASK_PREVIEW, MASK_PREVIEW)
+    assert sharp.deviceIndependentSize().toSize() == QSize(MASK_PREVIEW, MASK_PREVIEW // 2)
+
+    ratios = []
+    monkeypatch.setattr(whatif, "_pixmap", lambda rgb, ratio: ratios.append(ratio)
+                        or _pixmap(rgb, ratio))
+    painters = [MaskPainter(), _RetinaPainter()]
+    for painter in painters:
+        qtbot.addWidget(painter)
+        painter.set_grid(rgb, (2, 4))
+    top = (MASK_PREVIEW - MASK_PREVIEW / 2) / 2  # the picture is centred vertically
+    for x, y, cell in ((1, top + 1, (0, 0)), (MASK_PREVIEW - 1, MASK_PREVIEW - top - 1, (1, 3)),
+                       (MASK_PREVIEW / 2 + 1, top + MASK_PREVIEW / 4 + 1, (1, 2)),
+                       (10, 5, None)):
+        assert [p.cell_at(QPointF(x, y)) for p in painters] == [cell, cell], (x, y)
+    assert ratios == [1.0, 2.0]
+
+
+def test_app_icon_is_drawn_from_vector_at_any_ratio(qapp):
+    for ratio in (1.0, 2.0):
+        pixmap = app_icon().pixmap(QSize(96, 96), ratio)
+        assert pixmap.width() == round(96 * ratio) and pixmap.devicePixelRatio() == ratio
