@@ -4,6 +4,7 @@ their reason, keyboard navigation (arrows, Home/End) and the current image kept 
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
@@ -24,6 +25,11 @@ from .state import AppState
 
 Index = QModelIndex | QPersistentModelIndex
 
+# Thumbnail pixmaps kept for the most recently drawn rows (a list view shows a few dozen); the
+# rest are made again from the entry's thumbnail when drawn, so a long browse keeps no pixmap
+# per image it passed.
+PIXMAP_ROWS = 256
+
 
 def pixmap_from_array(pixels: np.ndarray) -> QPixmap:
     """A QPixmap copy of an H x W x 3 uint8 array."""
@@ -34,13 +40,14 @@ def pixmap_from_array(pixels: np.ndarray) -> QPixmap:
 
 
 class ImageListModel(QAbstractListModel):
-    """`state.images` as list rows; thumbnails become pixmaps once, on the GUI thread."""
+    """`state.images` as list rows; thumbnails become pixmaps on the GUI thread, the latest
+    PIXMAP_ROWS of them kept."""
 
     def __init__(self, state: AppState) -> None:
         super().__init__()
         self.state = state
         self._keys: list[str] = []
-        self._pixmaps: dict[str, QPixmap] = {}
+        self._pixmaps: OrderedDict[str, QPixmap] = OrderedDict()
         state.imagesChanged.connect(self._reset)
         state.entryChanged.connect(self._entry_changed)
         self._reset()
@@ -48,7 +55,8 @@ class ImageListModel(QAbstractListModel):
     def _reset(self) -> None:
         self.beginResetModel()
         self._keys = [entry.key for entry in self.state.images]
-        self._pixmaps = {k: v for k, v in self._pixmaps.items() if k in set(self._keys)}
+        keys = set(self._keys)
+        self._pixmaps = OrderedDict((k, v) for k, v in self._pixmaps.items() if k in keys)
         self.endResetModel()
 
     def _entry_changed(self, key: str) -> None:
@@ -70,15 +78,23 @@ class ImageListModel(QAbstractListModel):
             second = info.error or info.prediction or "…"
             return f"{entry.name}\n{second}"
         if role == Qt.ItemDataRole.DecorationRole and info.thumbnail is not None:
-            if key not in self._pixmaps:
-                self._pixmaps[key] = pixmap_from_array(info.thumbnail)
-            return self._pixmaps[key]
+            return self._pixmap(key, info.thumbnail)
         if role == Qt.ItemDataRole.ToolTipRole:
             where = entry.path or self.tr("sample photo {name}").format(name=entry.name)
             return f"{where}\n{info.error or ''}".strip()
         if role == Qt.ItemDataRole.ForegroundRole and info.error:
             return QColor("#e06c5a")
         return None
+
+    def _pixmap(self, key: str, thumbnail: np.ndarray) -> QPixmap:
+        pixmap = self._pixmaps.get(key)
+        if pixmap is None:
+            pixmap = self._pixmaps[key] = pixmap_from_array(thumbnail)
+            if len(self._pixmaps) > PIXMAP_ROWS:
+                self._pixmaps.popitem(last=False)
+        else:
+            self._pixmaps.move_to_end(key)
+        return pixmap
 
 
 class BrowserPanel(QWidget):

@@ -1,15 +1,17 @@
-"""What keeps the GUI thread free while browsing: the model thread's torch pool leaves a core to
-the GUI, the busy indicator relays out nothing outside itself, and the colour bar re-lays its
-ticks only when its values change (tests/benchmarks/bench_viewer.py measures the event loop).
+"""What keeps the GUI thread free and memory flat while browsing: the model thread's torch pool
+leaves a core to the GUI, the busy indicator relays out nothing outside itself, the colour bar
+re-lays its ticks only when its values change, and the browser keeps a bounded number of
+thumbnail pixmaps (tests/benchmarks/bench_viewer.py measures the event loop and memory).
 """
 
 from __future__ import annotations
 
 import numpy as np
 import torch
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, Qt
 from viewer_helpers import wait_idle, write_images
 
+from gapviewer.app import browser
 from gapviewer.app.engine import model_thread_torch_threads, usable_cores
 from gapviewer.app.rendering import scale_maps
 from gapviewer.app.state import Busy
@@ -92,3 +94,25 @@ def test_colour_bar_keeps_its_values_until_the_next_map_and_skips_unchanged_ones
     assert view.heat_item.image is not None and calls == []
     state.set_display(normalisation="signed")
     assert len(calls) == 1
+
+
+def test_browser_keeps_the_pixmaps_of_the_latest_rows_only(qtbot, window, tmp_path, monkeypatch):
+    monkeypatch.setattr(browser, "PIXMAP_ROWS", 3)
+    state = window.state
+    window.open_paths(write_images(tmp_path, 6, size=64))
+    qtbot.waitUntil(lambda: len(state.images) == 6)
+    wait_idle(qtbot, window)
+    model = window.browser.model
+    role = Qt.ItemDataRole.DecorationRole
+
+    def pixmap(row: int):
+        return model.data(model.index(row), role)
+
+    first = [pixmap(row) for row in range(6)]
+    assert list(model._pixmaps) == [entry.key for entry in state.images[3:]]
+    for row in range(6):
+        thumbnail = state.info(state.images[row].key).thumbnail
+        assert (first[row].height(), first[row].width()) == thumbnail.shape[:2]
+    assert pixmap(4).cacheKey() == first[4].cacheKey()  # kept: the same pixmap again
+    assert pixmap(0).cacheKey() != first[0].cacheKey()  # dropped: made again, evicting row 3
+    assert list(model._pixmaps) == [state.images[row].key for row in (5, 4, 0)]
