@@ -20,6 +20,7 @@ from PySide6.QtCore import (
     QLocale,
     QTranslator,
 )
+from PySide6.QtGui import QFontDatabase, QGuiApplication
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +29,7 @@ CATALOGUE_PREFIX = "gapviewer_"
 METHOD_CONTEXT = "MethodText"  # translation context of the method registry's texts
 CORE_CONTEXT = "CoreText"  # translation context of gapviewer.core's progress and error texts
 _NATIVE_NAMES = {"en": "English", "ja": "日本語"}
+_WRITING_SYSTEMS = {"ja": QFontDatabase.WritingSystem.Japanese}  # languages needing own fonts
 _TRANSLATORS_PROPERTY = "gapviewer_translators"
 
 
@@ -141,6 +143,13 @@ def translate_core_message(text: str) -> str:
     return text
 
 
+def has_font_for(language: str) -> bool:
+    """Whether an installed font has the glyphs `language` is written in (needs a GUI
+    application; True for languages written in Latin letters)."""
+    system = _WRITING_SYSTEMS.get(language)
+    return system is None or bool(QFontDatabase.families(system))
+
+
 def install_translator(app: QCoreApplication, language: str | None = None) -> str:
     """Install the translators for `language` (None: the system's) and return the language used.
 
@@ -172,5 +181,10 @@ def install_translator(app: QCoreApplication, language: str | None = None) -> st
             else:
                 logger.info("translation catalogue %s not found in %s", name, folder)
     app.setProperty(_TRANSLATORS_PROPERTY, installed)
+    if isinstance(app, QGuiApplication) and not has_font_for(chosen):
+        logger.warning(
+            "no installed font has %s glyphs: the interface will show boxes; install one "
+            "(e.g. apt-get install fonts-noto-cjk or fonts-ipafont-gothic)", language_name(chosen)
+        )
     QLocale.setDefault(QLocale(chosen))
     return chosen

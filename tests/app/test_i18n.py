@@ -127,6 +127,19 @@ def test_unknown_language_falls_back_to_english(english_afterwards, caplog):
     assert QCoreApplication.translate(context, source) == source
 
 
+def test_missing_japanese_font_is_reported(english_afterwards, caplog, monkeypatch):
+    """Without a font holding Japanese glyphs Qt draws boxes: say so, with the fix."""
+    from PySide6.QtGui import QFontDatabase
+
+    assert i18n.has_font_for("ja") and i18n.has_font_for("en")  # the test machine has one
+    i18n.install_translator(english_afterwards, "ja")
+    assert "boxes" not in caplog.text
+    monkeypatch.setattr(QFontDatabase, "families", lambda *args: [])
+    assert not i18n.has_font_for("ja") and i18n.has_font_for("en")
+    i18n.install_translator(english_afterwards, "ja")
+    assert "no installed font has 日本語 glyphs" in caplog.text and "fonts-noto-cjk" in caplog.text
+
+
 def test_qt_standard_dialog_strings_follow_the_language(english_afterwards):
     i18n.install_translator(english_afterwards, "ja")
     assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "キャンセル"
