@@ -92,6 +92,16 @@ QPushButton:hover {{ background: {selection}; color: {selection_text}; }}
 QPushButton:disabled {{ color: {disabled_text}; }}
 QProgressBar {{ background: {field}; border: 1px solid {border}; border-radius: 3px; }}
 QProgressBar::chunk {{ background: #3d8fd6; }}
+QHeaderView::section {{ background: {panel}; color: {text}; border: none;
+    border-right: 1px solid {border}; border-bottom: 1px solid {border}; padding: 2px 6px; }}
+QHeaderView, QTableCornerButton::section {{ background: {panel}; border: none; }}
+QScrollBar:vertical {{ background: {field}; width: 12px; margin: 0; }}
+QScrollBar:horizontal {{ background: {field}; height: 12px; margin: 0; }}
+QScrollBar::handle {{ background: {border}; border-radius: 4px; min-height: 24px;
+    min-width: 24px; margin: 2px; }}
+QScrollBar::handle:hover {{ background: {disabled_text}; }}
+QScrollBar::add-line, QScrollBar::sub-line {{ width: 0; height: 0; }}
+QScrollBar::add-page, QScrollBar::sub-page {{ background: none; }}
 QMenuBar {{ background: {panel}; }}
 QMenuBar::item:selected, QMenu::item:selected {{ background: {selection};
     color: {selection_text}; }}
