@@ -353,7 +353,7 @@ Contribution ratios: each band&apos;s summed share of the class score, multiplie
 <context>
     <name>CoreText</name>
     <message>
-        <location filename="../../app/i18n.py" line="+83"/>
+        <location filename="../../app/i18n.py" line="+85"/>
         <source>forward pass</source>
         <translation>順伝播</translation>
     </message>
@@ -1149,7 +1149,7 @@ Contribution ratios: each band&apos;s summed share of the class score, multiplie
 <context>
     <name>MaskPainter</name>
     <message>
-        <location filename="../../app/whatif.py" line="+55"/>
+        <location filename="../../app/whatif.py" line="+59"/>
         <source>Click or drag over the image to choose the regions to invalidate</source>
         <translation>画像をクリックまたはドラッグして、無効化する領域を選びます</translation>
     </message>
@@ -1852,12 +1852,12 @@ Trust this file?</source>
     </message>
     <message>
         <location line="+18"/>
-        <location line="+511"/>
+        <location line="+514"/>
         <source>Play</source>
         <translation>再生</translation>
     </message>
     <message>
-        <location line="-509"/>
+        <location line="-512"/>
         <source>no playback</source>
         <translation>再生不可</translation>
     </message>
@@ -1914,12 +1914,12 @@ Choose its model first: a gapviewer .safetensors file, or your own architecture.
         <translation>キャンセル中…</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+33"/>
         <source>per-channel contributions</source>
         <translation>チャンネルごとの寄与度</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+12"/>
         <source>Cancelled: no new map was computed</source>
         <translation>キャンセルしました：新しいマップは計算されていません</translation>
     </message>
@@ -2544,7 +2544,7 @@ Choose its model first: a gapviewer .safetensors file, or your own architecture.
 <context>
     <name>WhatIfPanel</name>
     <message>
-        <location filename="../../app/whatif.py" line="+72"/>
+        <location filename="../../app/whatif.py" line="+73"/>
         <source>Zero the feature vectors of this share of the map&apos;s cells with the largest positive contributions</source>
         <translation>正の寄与が大きいマップのセルから、この割合の特徴ベクトルをゼロにします</translation>
     </message>
@@ -2603,7 +2603,7 @@ Choose its model first: a gapviewer .safetensors file, or your own architecture.
 <context>
     <name>_Backend</name>
     <message>
-        <location filename="../../app/signal_workspace.py" line="-801"/>
+        <location filename="../../app/signal_workspace.py" line="-804"/>
         <source>{model}: this model reads photos; open it in the Model panel instead</source>
         <translation>{model}：このモデルは写真用です。［モデル］パネルで開いてください</translation>
     </message>
