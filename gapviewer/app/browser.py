@@ -4,6 +4,7 @@ their reason, keyboard navigation (arrows, Home/End) and the current image kept 
 
 from __future__ import annotations
 
+import math
 from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
@@ -25,6 +26,8 @@ from .state import AppState
 
 Index = QModelIndex | QPersistentModelIndex
 
+ICON_SIDE = THUMBNAIL_SIZE // 2 + 16  # thumbnails' side in the list, in logical pixels
+
 # Thumbnail pixmaps kept for the most recently drawn rows (a list view shows a few dozen); the
 # rest are made again from the entry's thumbnail when drawn, so a long browse keeps no pixmap
 # per image it passed.
@@ -37,6 +40,11 @@ def pixmap_from_array(pixels: np.ndarray) -> QPixmap:
     height, width = pixels.shape[:2]
     image = QImage(pixels.data, width, height, 3 * width, QImage.Format.Format_RGB888)
     return QPixmap.fromImage(image.copy())
+
+
+def thumbnail_pixels(device_pixel_ratio: float) -> int:
+    """Thumbnail size (longer side) that fills ICON_SIDE without enlarging at this ratio."""
+    return max(THUMBNAIL_SIZE, math.ceil(ICON_SIDE * device_pixel_ratio))
 
 
 class ImageListModel(QAbstractListModel):
@@ -109,7 +117,7 @@ class BrowserPanel(QWidget):
         self.view.setModel(self.model)
         self.view.setAccessibleName(self.tr("Images"))
         self.view.setToolTip(self.tr("Opened images: the arrow keys move through them"))
-        self.view.setIconSize(QSize(THUMBNAIL_SIZE // 2 + 16, THUMBNAIL_SIZE // 2 + 16))
+        self.view.setIconSize(QSize(ICON_SIDE, ICON_SIDE))
         self.view.setUniformItemSizes(True)
         self.view.setSpacing(2)
         self.view.setWordWrap(False)

@@ -190,6 +190,7 @@ class Engine(QObject):
         for thread in (self._model_thread, self._io_thread):
             thread.jobDone.connect(self._job_done)
         self._outstanding = 0
+        self.thumbnail_size = THUMBNAIL_SIZE  # longer side in pixels; more on high-DPI screens
         self._model: Any = None
         self._explainer: Any = None
         self._model_id = 0
@@ -510,7 +511,7 @@ class Engine(QObject):
 
     def _thumbnail(self, entry: ImageEntry) -> None:
         try:
-            small = make_thumbnail(self._pixels(entry))
+            small = make_thumbnail(self._pixels(entry), self.thumbnail_size)
         except Exception as error:  # the reason is shown in the list
             self.thumbnailFailed.emit(entry.key, _one_line(error))
             return

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 
 from . import session
 from .about import AboutDialog
-from .browser import BrowserPanel
+from .browser import BrowserPanel, thumbnail_pixels
 from .compare_grid import CompareGrid
 from .controller import Controller
 from .display_bar import DisplayBar
@@ -283,6 +283,7 @@ class MainWindow(QMainWindow):
             self.state.set_display(**vars(saved.display_options()))
         if restore and saved.cells:
             self.state.set_cells(saved.cell_list(), active=0)
+        self.engine.thumbnail_size = thumbnail_pixels(self.devicePixelRatioF())
         self.engine.start()
         self.state.request_model(model or saved.model_spec() or ModelSpec())
         if samples:

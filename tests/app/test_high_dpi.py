@@ -44,3 +44,26 @@ def test_app_icon_is_drawn_from_vector_at_any_ratio(qapp):
     for ratio in (1.0, 2.0):
         pixmap = app_icon().pixmap(QSize(96, 96), ratio)
         assert pixmap.width() == round(96 * ratio) and pixmap.devicePixelRatio() == ratio
+
+
+def test_thumbnails_have_the_pixels_their_list_icon_shows_at_the_screen_ratio(
+    window, qtbot, tmp_path
+):
+    from viewer_helpers import WAIT_MS, write_images
+
+    from gapviewer.app.browser import ICON_SIDE, thumbnail_pixels
+    from gapviewer.app.engine import THUMBNAIL_SIZE
+
+    assert thumbnail_pixels(1.0) == THUMBNAIL_SIZE  # already more than the icon's side
+    assert thumbnail_pixels(2.0) == 2 * ICON_SIDE > THUMBNAIL_SIZE
+    assert window.engine.thumbnail_size == thumbnail_pixels(window.devicePixelRatioF())
+    window.engine.thumbnail_size = thumbnail_pixels(2.0)  # as on a 200 % screen
+    window.open_paths(write_images(tmp_path / "images", 1, size=200))
+    state = window.state
+
+    def thumbnail():
+        return state.info(state.images[0].key).thumbnail if state.images else None
+
+    qtbot.waitUntil(lambda: thumbnail() is not None, timeout=WAIT_MS)
+    assert max(thumbnail().shape[:2]) == 2 * ICON_SIDE
+    qtbot.waitUntil(lambda: window.controller.idle, timeout=WAIT_MS)
