@@ -26,8 +26,6 @@ from .state import AppState
 
 Index = QModelIndex | QPersistentModelIndex
 
-ICON_SIDE = THUMBNAIL_SIZE // 2 + 16  # thumbnails' side in the list, in logical pixels
-
 # Thumbnail pixmaps kept for the most recently drawn rows (a list view shows a few dozen); the
 # rest are made again from the entry's thumbnail when drawn, so a long browse keeps no pixmap
 # per image it passed.
@@ -43,8 +41,17 @@ def pixmap_from_array(pixels: np.ndarray) -> QPixmap:
 
 
 def thumbnail_pixels(device_pixel_ratio: float) -> int:
-    """Thumbnail size (longer side) that fills ICON_SIDE without enlarging at this ratio."""
-    return max(THUMBNAIL_SIZE, math.ceil(ICON_SIDE * device_pixel_ratio))
+    """Thumbnail size (longer side, pixels) that fills THUMBNAIL_SIZE logical pixels without
+    enlarging at this device pixel ratio."""
+    return max(THUMBNAIL_SIZE, math.ceil(THUMBNAIL_SIZE * device_pixel_ratio))
+
+
+def thumbnail_pixmap(thumbnail: np.ndarray) -> QPixmap:
+    """The list's pixmap of a thumbnail: at most THUMBNAIL_SIZE logical pixels on its longer
+    side, its extra pixels (made for a high-DPI screen) drawn as device pixels."""
+    pixmap = pixmap_from_array(thumbnail)
+    pixmap.setDevicePixelRatio(max(1.0, max(thumbnail.shape[:2]) / THUMBNAIL_SIZE))
+    return pixmap
 
 
 class ImageListModel(QAbstractListModel):
@@ -97,7 +104,7 @@ class ImageListModel(QAbstractListModel):
     def _pixmap(self, key: str, thumbnail: np.ndarray) -> QPixmap:
         pixmap = self._pixmaps.get(key)
         if pixmap is None:
-            pixmap = self._pixmaps[key] = pixmap_from_array(thumbnail)
+            pixmap = self._pixmaps[key] = thumbnail_pixmap(thumbnail)
             if len(self._pixmaps) > PIXMAP_ROWS:
                 self._pixmaps.popitem(last=False)
         else:
@@ -117,7 +124,7 @@ class BrowserPanel(QWidget):
         self.view.setModel(self.model)
         self.view.setAccessibleName(self.tr("Images"))
         self.view.setToolTip(self.tr("Opened images: the arrow keys move through them"))
-        self.view.setIconSize(QSize(ICON_SIDE, ICON_SIDE))
+        self.view.setIconSize(QSize(THUMBNAIL_SIZE // 2 + 16, THUMBNAIL_SIZE // 2 + 16))
         self.view.setUniformItemSizes(True)
         self.view.setSpacing(2)
         self.view.setWordWrap(False)

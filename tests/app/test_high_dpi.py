@@ -46,24 +46,32 @@ def test_app_icon_is_drawn_from_vector_at_any_ratio(qapp):
         assert pixmap.width() == round(96 * ratio) and pixmap.devicePixelRatio() == ratio
 
 
-def test_thumbnails_have_the_pixels_their_list_icon_shows_at_the_screen_ratio(
+def test_thumbnails_have_the_pixels_their_list_shows_at_the_screen_ratio(
     window, qtbot, tmp_path
 ):
+    """The list draws a thumbnail THUMBNAIL_SIZE points wide: on a 200 % screen it is made
+    with twice the pixels and keeps its size on screen (was enlarged from 96 pixels)."""
     from viewer_helpers import WAIT_MS, write_images
 
-    from gapviewer.app.browser import ICON_SIDE, thumbnail_pixels
+    from gapviewer.app.browser import thumbnail_pixels, thumbnail_pixmap
     from gapviewer.app.engine import THUMBNAIL_SIZE
 
-    assert thumbnail_pixels(1.0) == THUMBNAIL_SIZE  # already more than the icon's side
-    assert thumbnail_pixels(2.0) == 2 * ICON_SIDE > THUMBNAIL_SIZE
+    assert thumbnail_pixels(1.0) == THUMBNAIL_SIZE
+    assert thumbnail_pixels(2.0) == 2 * THUMBNAIL_SIZE
     assert window.engine.thumbnail_size == thumbnail_pixels(window.devicePixelRatioF())
     window.engine.thumbnail_size = thumbnail_pixels(2.0)  # as on a 200 % screen
-    window.open_paths(write_images(tmp_path / "images", 1, size=200))
+    window.open_paths(write_images(tmp_path / "images", 1, size=300))
     state = window.state
 
     def thumbnail():
         return state.info(state.images[0].key).thumbnail if state.images else None
 
     qtbot.waitUntil(lambda: thumbnail() is not None, timeout=WAIT_MS)
-    assert max(thumbnail().shape[:2]) == 2 * ICON_SIDE
+    assert max(thumbnail().shape[:2]) == 2 * THUMBNAIL_SIZE
+    sharp = thumbnail_pixmap(thumbnail())
+    assert sharp.devicePixelRatio() == 2.0
+    assert max(sharp.deviceIndependentSize().width(), sharp.deviceIndependentSize().height()) \
+        == THUMBNAIL_SIZE
+    small = thumbnail_pixmap(np.zeros((40, 60, 3), np.uint8))  # an image smaller than that
+    assert small.devicePixelRatio() == 1.0 and small.width() == 60
     qtbot.waitUntil(lambda: window.controller.idle, timeout=WAIT_MS)
