@@ -299,14 +299,15 @@ class MapStrip(QWidget):
             caption = QLabel(title)
             picture = QLabel()
             rgb = render.render_overlay(pixels, values, alpha=0.5)
-            picture.setPixmap(
-                _pixmap(rgb).scaled(
-                    size,
-                    size,
-                    Qt.AspectRatioMode.KeepAspectRatio,
-                    Qt.TransformationMode.SmoothTransformation,
-                )
+            ratio = self.devicePixelRatioF()  # device pixels: sharp on high-DPI screens
+            pixmap = _pixmap(rgb).scaled(
+                round(size * ratio),
+                round(size * ratio),
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
             )
+            pixmap.setDevicePixelRatio(ratio)
+            picture.setPixmap(pixmap)
             box.addWidget(caption)
             box.addWidget(picture)
             box.addStretch(1)  # captions stay on their pictures when the strip is tall
