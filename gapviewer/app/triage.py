@@ -171,7 +171,7 @@ class ResultsModel(QAbstractTableModel):
             if index.column() == 5:
                 return "" if raw is None else f"{raw:.3f}"
             if index.column() == 6:
-                return {True: "yes", False: "no", None: ""}[raw]
+                return {True: self.tr("yes"), False: self.tr("no"), None: ""}[raw]
             return raw
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 0:
             return row.path

@@ -125,7 +125,7 @@
 <context>
     <name>BrowserPanel</name>
     <message>
-        <location filename="../../app/browser.py" line="+110"/>
+        <location filename="../../app/browser.py" line="+125"/>
         <source>Images</source>
         <translation>画像</translation>
     </message>
@@ -606,7 +606,7 @@ Contribution ratios: each band&apos;s summed share of the class score, multiplie
 <context>
     <name>Engine</name>
     <message>
-        <location filename="../../app/engine.py" line="+404"/>
+        <location filename="../../app/engine.py" line="+405"/>
         <source>the model changed; ask again</source>
         <translation>モデルが変わりました。もう一度実行してください</translation>
     </message>
@@ -827,7 +827,7 @@ Contribution ratios: each band&apos;s summed share of the class score, multiplie
         <translation>トリアージ</translation>
     </message>
     <message>
-        <location line="+55"/>
+        <location line="+56"/>
         <location line="+108"/>
         <source>Open images</source>
         <translation>画像を開く</translation>
@@ -1570,6 +1570,16 @@ Trust this file?</source>
         <location line="+8"/>
         <source>failed: {error}</source>
         <translation>失敗：{error}</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>yes</source>
+        <translation>正解</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>no</source>
+        <translation>誤り</translation>
     </message>
 </context>
 <context>
@@ -2410,7 +2420,7 @@ Choose its model first: a gapviewer .safetensors file, or your own architecture.
 <context>
     <name>TriageView</name>
     <message>
-        <location filename="../../app/triage.py" line="+192"/>
+        <location filename="../../app/triage.py" line="+179"/>
         <source>Misclassified only</source>
         <translation>誤分類のみ</translation>
     </message>
@@ -2592,7 +2602,7 @@ Choose its model first: a gapviewer .safetensors file, or your own architecture.
     <message>
         <location line="+10"/>
         <source>positive contributions</source>
-        <translation>の正の寄与</translation>
+        <translation>（正の寄与の大きい順）</translation>
     </message>
     <message>
         <location line="+40"/>
