@@ -78,9 +78,10 @@ def translate_method_text(text: str) -> str:
     return QCoreApplication.translate(METHOD_CONTEXT, text)
 
 
-# gapviewer.core's progress messages (core.explain, core.methods.occlusion) and the fixed parts
-# of image load errors (core.images.ImageLoadError reasons), as written there: whole texts, and
-# patterns whose named parts (numbers, identifiers, details from the OS or Pillow) are kept.
+# gapviewer.core's progress messages (core.explain, core.methods.occlusion), the fixed parts of
+# image load errors (core.images.ImageLoadError reasons) and the titles of core.scan.failure_maps,
+# as written there: whole texts, and patterns whose named parts (numbers, identifiers, class
+# names, details from the OS or Pillow) are kept.
 _CORE_TEXTS = (
     QT_TRANSLATE_NOOP("CoreText", "forward pass"),
     QT_TRANSLATE_NOOP("CoreText", "done"),
@@ -118,6 +119,10 @@ _CORE_PATTERNS = tuple(
          QT_TRANSLATE_NOOP("CoreText", "not a recognised image file (supported: {supported})")),
         (r"unsupported dtype (?P<dtype>\S+)",
          QT_TRANSLATE_NOOP("CoreText", "unsupported dtype {dtype}")),
+        (r"Predicted: (?P<name>.+)", QT_TRANSLATE_NOOP("CoreText", "Predicted: {name}")),
+        (r"True: (?P<name>.+)", QT_TRANSLATE_NOOP("CoreText", "True: {name}")),
+        (r"Counterfactual: (?P<name>.+)",
+         QT_TRANSLATE_NOOP("CoreText", "Counterfactual: {name}")),
     )
 )
 

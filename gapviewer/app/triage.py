@@ -55,6 +55,7 @@ from PySide6.QtWidgets import (
 
 from ..core import render
 from .cluster_scan import ScanDialog, ScanSettings
+from .i18n import translate_core_message
 from .triage_worker import TaskContext, TriageWorker
 from .whatif import WhatIfPanel
 
@@ -296,7 +297,7 @@ class MapStrip(QWidget):
         for title, values in maps.items():
             column = QWidget()
             box = QVBoxLayout(column)
-            caption = QLabel(title)
+            caption = QLabel(translate_core_message(title))
             picture = QLabel()
             rgb = render.render_overlay(pixels, values, alpha=0.5)
             ratio = self.devicePixelRatioF()  # device pixels: sharp on high-DPI screens

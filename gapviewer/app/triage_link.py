@@ -148,14 +148,19 @@ def inspect_job(path: str, predicted: int, true: int, layer: str
         options = {"steps": CURVE_STEPS, "cancel": context.cancel}
         curves: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         saliency = inspection.predicted_map
-        for kind, curve_of in (("deletion", metrics.deletion_curve),
-                               ("insertion", metrics.insertion_curve)):
+        translate = QCoreApplication.translate
+        for kind, name, curve_of in (
+            ("deletion", translate("TriageLink", "deletion"), metrics.deletion_curve),
+            ("insertion", translate("TriageLink", "insertion"), metrics.insertion_curve),
+        ):
             curve = curve_of(model, pixels, saliency, predicted, **options)
             chance = metrics.random_order_curve(model, pixels, kind, predicted,
                                                 repeats=RANDOM_REPEATS, **options)
-            curves[f"{kind} (area {curve.area:.2f})"] = (curve.fractions, curve.scores)
-            curves[f"{kind}, random order ({chance.area:.2f})"] = (chance.fractions,
-                                                                  chance.scores)
+            area = translate("TriageLink", "{curve} (area {area:.2f})")
+            random = translate("TriageLink", "{curve}, random order ({area:.2f})")
+            curves[area.format(curve=name, area=curve.area)] = (curve.fractions, curve.scores)
+            curves[random.format(curve=name, area=chance.area)] = (chance.fractions,
+                                                                   chance.scores)
         return curves
 
     return job

@@ -402,6 +402,7 @@ def test_core_messages_are_translated_with_their_variable_parts_kept(english_aft
     assert i18n.translate_core_message(too_large) == (
         "big.png: 画像が大きすぎます：9000 x 9000 = 81,000,000 画素で、上限の 1 画素を超えています"
     )
+    assert i18n.translate_core_message("Counterfactual: tiger cat") == "反実仮想：tiger cat"
     assert i18n.translate_core_message("something new: 42") == "something new: 42"
     i18n.install_translator(english_afterwards, "en")
     assert i18n.translate_core_message("forward pass") == "forward pass"

@@ -291,7 +291,7 @@ Contribution ratios: each band&apos;s summed share of the class score, multiplie
 <context>
     <name>ConfusionMatrix</name>
     <message>
-        <location filename="../../app/triage.py" line="+238"/>
+        <location filename="../../app/triage.py" line="+239"/>
         <source>Rows: true class; columns: predicted class. Click a cell to filter.</source>
         <translation>行は正解クラス、列は予測クラスです。セルをクリックすると絞り込みます。</translation>
     </message>
@@ -353,7 +353,7 @@ Contribution ratios: each band&apos;s summed share of the class score, multiplie
 <context>
     <name>CoreText</name>
     <message>
-        <location filename="../../app/i18n.py" line="+85"/>
+        <location filename="../../app/i18n.py" line="+86"/>
         <source>forward pass</source>
         <translation>順伝播</translation>
     </message>
@@ -446,6 +446,21 @@ Contribution ratios: each band&apos;s summed share of the class score, multiplie
         <location line="+2"/>
         <source>unsupported dtype {dtype}</source>
         <translation>未対応のデータ型 {dtype} です</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Predicted: {name}</source>
+        <translation>予測：{name}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>True: {name}</source>
+        <translation>正解：{name}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Counterfactual: {name}</source>
+        <translation>反実仮想：{name}</translation>
     </message>
 </context>
 <context>
@@ -2269,7 +2284,7 @@ Choose its model first: a gapviewer .safetensors file, or your own architecture.
 <context>
     <name>TriageLink</name>
     <message>
-        <location filename="../../app/triage_link.py" line="+268"/>
+        <location filename="../../app/triage_link.py" line="+273"/>
         <location line="+59"/>
         <source>Load a model before scanning</source>
         <translation>スキャンの前にモデルを読み込んでください</translation>
@@ -2407,7 +2422,27 @@ Choose its model first: a gapviewer .safetensors file, or your own architecture.
         <translation>トリアージ：{message}</translation>
     </message>
     <message>
-        <location line="-278"/>
+        <location line="-386"/>
+        <source>deletion</source>
+        <translation>削除</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>insertion</source>
+        <translation>挿入</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{curve} (area {area:.2f})</source>
+        <translation>{curve}（面積 {area:.2f}）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{curve}, random order ({area:.2f})</source>
+        <translation>{curve}、ランダム順（{area:.2f}）</translation>
+    </message>
+    <message>
+        <location line="+101"/>
         <source>A scan is already running</source>
         <translation>スキャンはすでに実行中です</translation>
     </message>
