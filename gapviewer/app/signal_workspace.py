@@ -76,9 +76,9 @@ def multimedia_unavailable() -> str | None:
     try:
         from PySide6 import QtMultimedia  # noqa: F401
     except ImportError as error:
+        log.info("audio playback unavailable: %s", error)  # the system's text stays in the log
         return QCoreApplication.translate(
-            "SignalWorkspace", "Audio playback needs Qt Multimedia (pip install PySide6-Addons): "
-            "{error}").format(error=error)
+            "SignalWorkspace", "Audio playback needs Qt Multimedia (pip install PySide6-Addons)")
     return None
 
 
