@@ -4,7 +4,7 @@ normalisation and upsampling. They write `AppState.display` only; nothing is rec
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 from superqt import QLabeledSlider
 
@@ -20,6 +20,15 @@ def _combo(items: dict[str, str], tooltip: str) -> QComboBox:
     combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
     combo.setMinimumContentsLength(7)
     return combo
+
+
+def upsampling_names() -> dict[str, str]:
+    """The upsampling choices as the display bar shows them, translated."""
+    return {
+        "nearest": QCoreApplication.translate("DisplayBar", "Nearest (regions)"),
+        "bilinear": QCoreApplication.translate("DisplayBar", "Bilinear"),
+        "bicubic": QCoreApplication.translate("DisplayBar", "Bicubic"),
+    }
 
 
 class DisplayBar(QWidget):
@@ -48,11 +57,7 @@ class DisplayBar(QWidget):
                     "signed: symmetric range around zero with a diverging colormap"),
         )
         self.upsampling = _combo(
-            {
-                "nearest": self.tr("Nearest (regions)"),
-                "bilinear": self.tr("Bilinear"),
-                "bicubic": self.tr("Bicubic"),
-            },
+            upsampling_names(),
             self.tr("How layer-resolution maps are resized to the image: nearest shows the "
                     "layer's regions as blocks (FIG. 6)"),
         )

@@ -44,6 +44,7 @@ from .engine import Engine
 from .export import export_maps
 from .feedback import Banner, BusyBar
 from .i18n import available_languages, language_name
+from .map_info import MapInfoPanel
 from .method_panel import MethodPanel
 from .model_panel import ModelPanel
 from .predictions import PredictionsPanel
@@ -246,8 +247,10 @@ class MainWindow(QMainWindow):
         explanation = QWidget()
         box = QVBoxLayout(explanation)
         box.setContentsMargins(6, 6, 6, 6)
+        self.map_info = MapInfoPanel(self.state)
         for title, widget in ((self.tr("Predictions"), self.predictions),
-                              (self.tr("Method"), self.method_panel)):
+                              (self.tr("Method"), self.method_panel),
+                              (self.tr("About this map"), self.map_info)):
             heading = QLabel(title)
             heading.setObjectName("heading")
             box.addWidget(heading)

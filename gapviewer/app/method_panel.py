@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -86,9 +85,6 @@ class MethodPanel(QWidget):
         self.state = state
         self.method = QComboBox()
         self.method.setToolTip(self.tr("Every registered method"))
-        self.summary = QLabel()
-        self.summary.setWordWrap(True)
-        self.summary.setObjectName("methodSummary")
         self.layer = QComboBox()
         self.layer.setToolTip(
             self.tr("Layers this method accepts, with output shapes; ★ marks pre-GAP"))
@@ -113,7 +109,6 @@ class MethodPanel(QWidget):
         top.addRow(self.tr("&Method"), self.method)
         top.addRow(self.tr("&Layer"), self.layer)
         layout.addLayout(top)
-        layout.addWidget(self.summary)
         layout.addWidget(self.params_box)
         layout.addLayout(buttons)
         self.method.currentIndexChanged.connect(self._method_chosen)
@@ -165,8 +160,6 @@ class MethodPanel(QWidget):
             mark = "  ★ " + self.tr("pre-GAP") if name == model.pre_gap_layer else ""
             self.layer.addItem(f"{name}   {shape}{mark}".rstrip(), name)
         self.layer.setCurrentIndex(max(0, self.layer.findData(cell.layer)))
-        self.summary.setText(f"{translate_method_text(method.summary)}"
-                             f"<br><small><i>{method.source}</i></small>")
 
     def _fill_params(self, cell: Cell | None) -> None:
         method = self.state.methods.get(cell.method) if cell else None

@@ -77,7 +77,7 @@ QDockWidget::title {{ background: {panel}; padding: 4px 8px; font-weight: bold; 
 QLabel#heading {{ font-weight: bold; color: {heading}; padding-top: 6px; }}
 QLabel#cellTitle {{ padding: 3px 2px; }}
 QLabel#cellReadout {{ color: {dim_text}; padding: 2px 6px; font-family: monospace; }}
-QLabel#methodSummary, QLabel#mapInfo {{ color: {dim_text}; }}
+QLabel#mapInfo {{ color: {dim_text}; }}
 QLabel#emptyHint {{ color: {dim_text}; }}
 QLabel#emptyTitle {{ font-size: 16pt; font-weight: bold; }}
 QFrame#banner {{ background: {banner}; border: 1px solid {banner_border}; border-radius: 3px; }}

@@ -1157,7 +1157,7 @@ Contribution ratios: each band&apos;s summed share of the class score, multiplie
     </message>
     <message>
         <location line="+3"/>
-        <source>Colours: {scale}; colormap {colormap}; {upsampling} upsampling to the image; transmittance {transmittance} %</source>
+        <source>Colours: {scale}; colormap {colormap}; upsampling to the image: {upsampling}; transmittance {transmittance} %</source>
         <translation>色：{scale}、カラーマップ {colormap}、画像への拡大補間 {upsampling}、透過率 {transmittance} %</translation>
     </message>
 </context>
@@ -1822,8 +1822,8 @@ Trust this file?</source>
     </message>
     <message>
         <location line="+16"/>
-        <source>Audio playback needs Qt Multimedia (pip install PySide6-Addons): {error}</source>
-        <translation>音声の再生には Qt Multimedia が必要です（pip install PySide6-Addons）：{error}</translation>
+        <source>Audio playback needs Qt Multimedia (pip install PySide6-Addons)</source>
+        <translation>音声の再生には Qt Multimedia が必要です（pip install PySide6-Addons）</translation>
     </message>
     <message>
         <location line="+389"/>
