@@ -184,6 +184,8 @@ class MainWindow(QMainWindow):
         self.add_action("Analysis", self.tr("Scan labelled &folder…"), self.scan_folder_dialog)
         self.add_action("Analysis", self.tr("Scan labelled &list (CSV/JSON)…"),
                         self.scan_list_dialog)
+        self.add_action("Analysis", self.tr("Scan with &options (this machine or Ray)…"),
+                        self.scan_options_dialog)
         self.add_action("Analysis", self.tr("&Open scan results…"), self.open_scan_results_dialog)
         self.add_action("Analysis", self.tr("&Cancel scan"), lambda: self.triage_link.cancel_scan())
         self.add_action("Help", self.tr("&Keyboard shortcuts"), self.show_shortcuts, "F1")
@@ -376,6 +378,11 @@ class MainWindow(QMainWindow):
         )
         if path:
             self.scan(path)
+
+    def scan_options_dialog(self) -> None:
+        """The triage panel's "Scan…" dialog: engine (local or a Ray cluster), batch, output."""
+        self.show_triage()
+        self.triage.scan_dialog()
 
     def open_scan_results_dialog(self) -> None:
         self.show_triage()

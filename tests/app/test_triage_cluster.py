@@ -162,3 +162,14 @@ def test_the_viewer_model_travels_as_the_clis_spec():
     assert core_model_spec(spec) == ClusterSpec("resnet18", "/w.pth", "/classes.txt")
     with pytest.raises(ValueError, match="cannot be sent"):
         core_model_spec(ModelSpec("module", object()))
+
+
+def test_analysis_menu_opens_the_scan_dialog_with_the_triage_panel(window, monkeypatch):
+    opened = []
+    monkeypatch.setattr(ScanDialog, "exec",
+                        lambda dialog: opened.append(dialog) or ScanDialog.DialogCode.Rejected)
+    window.triage_dock.hide()
+    action = next(a for a in window.menu("Analysis").actions()
+                  if "Ray" in a.text())
+    action.trigger()
+    assert len(opened) == 1 and window.triage_dock.isVisible()

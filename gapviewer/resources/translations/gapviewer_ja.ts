@@ -489,7 +489,7 @@ Contribution ratios: each band&apos;s summed share of the class score, multiplie
 <context>
     <name>DisplayBar</name>
     <message>
-        <location filename="../../app/display_bar.py" line="+34"/>
+        <location filename="../../app/display_bar.py" line="+43"/>
         <source>Transmittance of the heat map (0 % opaque, 100 % invisible), patent FIG. 6</source>
         <translation>ヒートマップの透過率（0 % で不透明、100 % で非表示）、特許 FIG. 6</translation>
     </message>
@@ -500,12 +500,12 @@ Contribution ratios: each band&apos;s summed share of the class score, multiplie
     </message>
     <message>
         <location line="+3"/>
-        <location line="+58"/>
+        <location line="+54"/>
         <source>Colormap</source>
         <translation>カラーマップ</translation>
     </message>
     <message>
-        <location line="-55"/>
+        <location line="-51"/>
         <source>Per cell</source>
         <translation>セルごと</translation>
     </message>
@@ -525,7 +525,7 @@ Contribution ratios: each band&apos;s summed share of the class score, multiplie
         <translation>セルごと：各マップを自身の範囲で表示、共通：グリッド全体で 1 つの範囲、符号付き：ゼロを中心に対称な範囲を発散型カラーマップで表示</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="-28"/>
         <source>Nearest (regions)</source>
         <translation>最近傍（領域）</translation>
     </message>
@@ -540,7 +540,7 @@ Contribution ratios: each band&apos;s summed share of the class score, multiplie
         <translation>バイキュービック</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+31"/>
         <source>How layer-resolution maps are resized to the image: nearest shows the layer&apos;s regions as blocks (FIG. 6)</source>
         <translation>層の解像度のマップを画像サイズに拡大する方法：最近傍では層の領域がブロックとして見えます（FIG. 6）</translation>
     </message>
@@ -768,6 +768,11 @@ Contribution ratios: each band&apos;s summed share of the class score, multiplie
     </message>
     <message>
         <location line="+2"/>
+        <source>Scan with &amp;options (this machine or Ray)…</source>
+        <translation>オプションを指定してスキャン（このマシンまたは Ray）(&amp;O)…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>&amp;Open scan results…</source>
         <translation>スキャン結果を開く(&amp;O)…</translation>
     </message>
@@ -843,12 +848,12 @@ Contribution ratios: each band&apos;s summed share of the class score, multiplie
     </message>
     <message>
         <location line="+56"/>
-        <location line="+108"/>
+        <location line="+113"/>
         <source>Open images</source>
         <translation>画像を開く</translation>
     </message>
     <message>
-        <location line="-102"/>
+        <location line="-107"/>
         <source>Open folder</source>
         <translation>フォルダを開く</translation>
     </message>
@@ -868,7 +873,7 @@ Contribution ratios: each band&apos;s summed share of the class score, multiplie
         <translation>ラベル付きリスト (*.csv *.json)</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+33"/>
         <source>{name}: {count} classes, pre-GAP {layer}</source>
         <translation>{name}：{count} クラス、GAP 直前層 {layer}</translation>
     </message>
@@ -1011,12 +1016,12 @@ Contribution ratios: each band&apos;s summed share of the class score, multiplie
 <context>
     <name>MapInfoPanel</name>
     <message>
-        <location filename="../../app/map_info.py" line="+39"/>
+        <location filename="../../app/map_info.py" line="+43"/>
         <source>About this map</source>
         <translation>このマップについて</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+26"/>
         <source>No map yet: load a model and open an image.</source>
         <translation>まだマップがありません。モデルを読み込んで画像を開いてください。</translation>
     </message>
@@ -1821,12 +1826,12 @@ Trust this file?</source>
         <translation>信号・スペクトル画像 (*.wav *.flac *.csv *.tsv *.txt *.npy *.tif *.tiff);;すべてのファイル (*)</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+17"/>
         <source>Audio playback needs Qt Multimedia (pip install PySide6-Addons)</source>
         <translation>音声の再生には Qt Multimedia が必要です（pip install PySide6-Addons）</translation>
     </message>
     <message>
-        <location line="+389"/>
+        <location line="+388"/>
         <source>No model: choose a gapviewer .safetensors file</source>
         <translation>モデルなし：gapviewer の .safetensors ファイルを選んでください</translation>
     </message>
