@@ -281,7 +281,7 @@ class Engine(QObject):
                 device=spec.device,
             )
         except Exception as error:  # every bad file becomes a message; the old model stays
-            self.modelFailed.emit(_one_line(error), spec)
+            self.modelFailed.emit(reason_line(error), spec)
             return
         self._model = model
         self._explainer = Explainer(model, cache_bytes=64 * 2**20)
@@ -342,7 +342,7 @@ class Engine(QObject):
             self.explainCancelled.emit(request.generation)
             return
         except Exception as error:  # reported in the banner; the GUI keeps running
-            self.explainFailed.emit(request.generation, _one_line(error))
+            self.explainFailed.emit(request.generation, reason_line(error))
             return
         if explanation is None:
             return
@@ -418,7 +418,7 @@ class Engine(QObject):
             return
         except Exception as error:  # reported by the receiver; the worker keeps running
             log.debug("model job %s failed", channel, exc_info=True)
-            self.jobFailed.emit(channel, generation, _one_line(error))
+            self.jobFailed.emit(channel, generation, reason_line(error))
             return
         if token.cancelled:
             self.jobCancelled.emit(channel, generation)
@@ -442,7 +442,7 @@ class Engine(QObject):
             pixels = self._pixels(entry)
             explanation = self._explainer.explain(pixels, methods=[])
         except Exception as error:  # shown as the entry's reason
-            self.thumbnailFailed.emit(entry.key, _one_line(error))
+            self.thumbnailFailed.emit(entry.key, reason_line(error))
             return
         self.classified.emit(model_id, entry.key, explanation.predictions[0])
 
@@ -500,7 +500,7 @@ class Engine(QObject):
         try:
             pixels = self._pixels(entry)
         except Exception as error:  # ImageLoadError and anything a decoder throws
-            self.decodeFailed.emit(generation, entry.key, _one_line(error))
+            self.decodeFailed.emit(generation, entry.key, reason_line(error))
             return
         self.decoded.emit(generation, entry.key, pixels)
 
@@ -513,7 +513,7 @@ class Engine(QObject):
         try:
             small = make_thumbnail(self._pixels(entry), self.thumbnail_size)
         except Exception as error:  # the reason is shown in the list
-            self.thumbnailFailed.emit(entry.key, _one_line(error))
+            self.thumbnailFailed.emit(entry.key, reason_line(error))
             return
         self.thumbnailReady.emit(entry.key, small)
 
@@ -545,6 +545,8 @@ class LazyCancel:
         return self._core
 
 
-def _one_line(error: BaseException) -> str:
+def reason_line(error: BaseException) -> str:
+    """The one-line reason a failure is shown with: the error's text on one line (its type's
+    name when it has none); the file it names, if any, is part of that text."""
     text = str(error).strip().strip("'\"") or type(error).__name__
     return " ".join(text.split())

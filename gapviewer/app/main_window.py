@@ -48,7 +48,7 @@ from .map_info import MapInfoPanel
 from .method_panel import MethodPanel
 from .model_panel import ModelPanel
 from .predictions import PredictionsPanel
-from .signal_workspace import install_signal_workspace
+from .signal_workspace import ModelChoice, install_signal_workspace
 from .state import AppState, ModelSpec
 from .style import app_icon
 from .theme import ThemeSwitcher
@@ -323,6 +323,12 @@ class MainWindow(QMainWindow):
     def open_paths(self, paths: Sequence[str]) -> None:
         """Open files and folders and show the first new image."""
         self._open(paths, select=True)
+
+    def open_signal_model(self, path: str) -> None:
+        """Show the Signals & spectra panel with the 1-D or multi-channel model file `path`."""
+        self.signal_workspace.dock.show()
+        self.signal_workspace.dock.raise_()
+        self.signal_workspace.load_model(ModelChoice(path=path))
 
     def open_files_dialog(self) -> None:
         files, _ = QFileDialog.getOpenFileNames(self, self.tr("Open images"),

@@ -1,5 +1,7 @@
 """The "Train model…" dialog: trains in a worker thread (core.training), plots loss and accuracy
-live, and opens the trained model in the viewer when done (patent FIG. 4 step S10).
+live, and opens the trained model in the viewer when done (patent FIG. 4 step S10): an image
+model as the window's model, a signal model (gap-cnn1d on a folder of signals) in the Signals &
+spectra panel.
 
 The dialog only collects settings and draws numbers: reading the data, the training itself and
 saving happen in `TrainWorker`, which imports torch there, off the GUI thread.
@@ -17,6 +19,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QThread, Signal
 from PySide6.QtWidgets import (
     QApplication,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDoubleSpinBox,
@@ -34,20 +37,25 @@ from PySide6.QtWidgets import (
 
 log = logging.getLogger(__name__)
 
-ARCHITECTURES = ("gcm", "small-gap-cnn", "efficientnet-lite0", "resnet18", "mobilenet_v3_small")
+ARCHITECTURES = ("gcm", "small-gap-cnn", "efficientnet-lite0", "resnet18", "mobilenet_v3_small",
+                 "gap-cnn1d")
+SIGNAL_ARCHITECTURES = ("gap-cnn1d",)  # as core.training's; listed here to keep torch off the GUI
 START_RANDOM, START_PRETRAINED, START_WEIGHTS = range(3)  # rows of the "Start from" choice
 PROGRESS_INTERVAL_S = 0.1
 
 
 @dataclass(frozen=True)
 class TrainRequest:
-    """What the dialog asks for: data (a class-subfolder folder, CIFAR-10 folder or "digits"),
-    the output file and `recipe` overrides."""
+    """What the dialog asks for: data (a class-subfolder folder of images or signals, a CIFAR-10
+    folder or "digits"), the output file, `recipe` overrides, and how signal files are read
+    (`sample_rate` None: the most common rate of the audio files)."""
 
     data: str
     out: str
     architecture: str
     overrides: dict[str, Any]
+    sample_rate: float | None = None
+    time_major: bool = False
 
 
 @dataclass(frozen=True)
@@ -65,25 +73,27 @@ class Point:
     accuracy: float
     val_accuracy: float | None
     end_of_epoch: bool
-    images_per_second: float
+    images_per_second: float  # samples per second: images or signals
     eta_seconds: float
 
 
 @dataclass(frozen=True)
 class Outcome:
     """A finished training: the saved file, its best epoch and validation accuracy (None: no
-    validation images) and whether it was stopped early."""
+    validation images), whether it was stopped early and whether the model reads signals."""
 
     path: str
     best_epoch: int
     best_accuracy: float | None
     stopped_early: bool
+    signals: bool = False
 
 
 class TrainWorker(QThread):
     """Reads the data, trains and saves; reports by queued signals; cancelled by `cancel()`."""
 
     progressed = Signal(object)  # Point
+    skipped = Signal(list)  # one line per data file that cannot be used, naming it
     succeeded = Signal(object)  # Outcome
     cancelledEarly = Signal()  # cancelled before the first epoch ended: nothing saved
     failed = Signal(str)  # the error
@@ -134,10 +144,13 @@ class TrainWorker(QThread):
         request = self.request
         try:
             settings = recipe(request.architecture, **request.overrides)
-            images, validation = load_training_data(request.data)
+            data, validation = load_training_data(
+                request.data, sample_rate=request.sample_rate, time_major=request.time_major)
+            if data.problems:
+                self.skipped.emit(list(data.problems))
             result = train(
                 settings,
-                images,
+                data,
                 validation=validation,
                 progress=self._report,
                 cancel=self._token,
@@ -150,25 +163,27 @@ class TrainWorker(QThread):
             log.exception("training failed")
             self.failed.emit(str(error))
             return
-        self.succeeded.emit(
-            Outcome(str(path), result.best_epoch, result.best_accuracy, result.cancelled)
-        )
+        self.succeeded.emit(Outcome(str(path), result.best_epoch, result.best_accuracy,
+                                    result.cancelled, data.spatial_dims == 1))
 
 
 class TrainDialog(QDialog):
     """Settings form, Start/Cancel, progress bar, live loss and accuracy curves.
 
-    `modelTrained(path)` is emitted after a successful run; with `state` given (the viewer's
-    AppState), the trained file is also opened as the current model.
+    `modelTrained(path)` is emitted after a successful run, and `signalModelTrained(path)` too
+    when the model reads signals; with `state` given (the viewer's AppState), a trained image
+    model is also opened as the current model.
     """
 
     modelTrained = Signal(str)
+    signalModelTrained = Signal(str)
 
     def __init__(self, state=None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Train model"))
         self.state = state
         self.worker: TrainWorker | None = None
+        self.last_point: Point | None = None  # the latest progress report
         self._epochs: list[int] = []
         self._losses: list[float] = []
         self._accuracies: list[float] = []
@@ -180,15 +195,16 @@ class TrainDialog(QDialog):
         form = QFormLayout()
         self.data_edit = QLineEdit()
         self.data_edit.setPlaceholderText(
-            self.tr("folder with one subfolder per class, or 'digits'"))
+            self.tr("folder with one subfolder per class (images or signals), or 'digits'"))
         browse = QPushButton(self.tr("Browse…"))
         browse.clicked.connect(self._browse_data)
         form.addRow(self.tr("Data"), _row(self.data_edit, browse))
         self.arch_combo = QComboBox()
         self.arch_combo.setEditable(True)  # any torchvision classifier name
         self.arch_combo.addItems(ARCHITECTURES)
-        self.arch_combo.setToolTip(
-            self.tr("gcm, small-gap-cnn, efficientnet-lite0, or a torchvision name"))
+        self.arch_combo.setToolTip(self.tr(
+            "gcm, small-gap-cnn, efficientnet-lite0, or a torchvision name for images; "
+            "gap-cnn1d for signals (audio, spectra, time series)"))
         form.addRow(self.tr("Architecture"), self.arch_combo)
         self.start_combo = QComboBox()
         self.start_combo.addItems(
@@ -225,6 +241,30 @@ class TrainDialog(QDialog):
         form.addRow(self.tr("Learning rate"),
                     _row(self.lr_spin, self.optimizer_combo, self.schedule_combo))
         form.addRow(self.tr("Validation split"), self.val_spin)
+        self.length_spin = _spin(0, 100_000_000, 0)
+        self.length_spin.setSpecialValueText(self.tr("median of the files"))
+        self.length_spin.setSuffix(self.tr(" samples"))
+        self.length_spin.setToolTip(self.tr("Every signal is resampled, then padded or cut to "
+                                            "this length, as when the model explains"))
+        self.rate_spin = QDoubleSpinBox()
+        self.rate_spin.setRange(0, 10_000_000)
+        self.rate_spin.setDecimals(0)
+        self.rate_spin.setSpecialValueText(self.tr("most common rate of the audio files"))
+        self.rate_spin.setSuffix(" Hz")
+        self.rate_spin.setToolTip(self.tr("The model's sample rate: audio at other rates is "
+                                          "resampled; tables and arrays are taken to be at it"))
+        self.time_major_check = QCheckBox(self.tr("tables and arrays are time × channels"))
+        self.time_major_check.setToolTip(self.tr("Default: channels × time (one row per channel)"))
+        self.gain_spin = QDoubleSpinBox()
+        self.gain_spin.setRange(0, 40)
+        self.gain_spin.setSuffix(" dB")
+        self.gain_spin.setValue(6)
+        self.gain_spin.setToolTip(self.tr("Random gain of up to ± this, for augmentation"))
+        form.addRow(self.tr("Length"), self.length_spin)
+        form.addRow(self.tr("Sample rate"), self.rate_spin)
+        form.addRow(self.tr("Layout"), self.time_major_check)
+        form.addRow(self.tr("Gain"), self.gain_spin)
+        self.form = form
         self.out_edit = QLineEdit(str(Path.home() / "model.safetensors"))
         form.addRow(self.tr("Save as"), self.out_edit)
         self.arch_combo.currentTextChanged.connect(self._apply_recipe)
@@ -234,6 +274,10 @@ class TrainDialog(QDialog):
         self.progress_bar.setRange(0, 1000)
         self.status_label = QLabel(self.tr("Choose the data and press Start."))
         self.status_label.setWordWrap(True)
+        self.skipped_label = QLabel()
+        self.skipped_label.setObjectName("skippedFiles")
+        self.skipped_label.setWordWrap(True)
+        self.skipped_label.hide()
         self.loss_plot = pg.PlotWidget(title=self.tr("loss"))
         self.loss_plot.setLabel("bottom", self.tr("epoch"))
         self.accuracy_plot = pg.PlotWidget(title=self.tr("accuracy"))
@@ -262,27 +306,42 @@ class TrainDialog(QDialog):
         layout.addWidget(_row(self.loss_plot, self.accuracy_plot))
         layout.addWidget(self.progress_bar)
         layout.addWidget(self.status_label)
+        layout.addWidget(self.skipped_label)
         layout.addWidget(_row(self.start_button, self.cancel_button, close))
         self.resize(760, 640)
 
+    @property
+    def signals(self) -> bool:
+        """Whether the chosen architecture reads signals (the signal rows are shown)."""
+        return self.arch_combo.currentText().strip() in SIGNAL_ARCHITECTURES
+
     def _apply_recipe(self, architecture: str) -> None:
-        """Defaults of the architecture: gcm follows its paper (SGD 0.1, step, batch 128)."""
+        """Defaults of the architecture (core.training.recipe's): gcm follows its paper (SGD
+        0.1, step, batch 128), gap-cnn1d trains with AdamW 0.003 and batch 32."""
         if architecture == "gcm":
-            values = (180, 128, 0.1, "step", 32)
+            values = (180, 128, 0.1, "sgd", "step", 32)
         elif architecture == "small-gap-cnn":
-            values = (30, 64, 0.05, "cosine", 32)
+            values = (30, 64, 0.05, "sgd", "cosine", 32)
+        elif architecture in SIGNAL_ARCHITECTURES:
+            values = (30, 32, 0.003, "adamw", "cosine", self.size_spin.value())
         else:
-            values = (30, 64, 0.01, "cosine", 224)
-        epochs, batch, lr, schedule, size = values
+            values = (30, 64, 0.01, "sgd", "cosine", 224)
+        epochs, batch, lr, optimizer, schedule, size = values
         self.epochs_spin.setValue(epochs)
         self.batch_spin.setValue(batch)
         self.lr_spin.setValue(lr)
+        self.optimizer_combo.setCurrentText(optimizer)
         self.schedule_combo.setCurrentText(schedule)
         self.size_spin.setValue(size)
+        signals = architecture.strip() in SIGNAL_ARCHITECTURES
+        self.form.setRowVisible(self.size_spin, not signals)
+        self.form.setRowVisible(self.fine_tune_combo, not signals)
+        for widget in (self.length_spin, self.rate_spin, self.time_major_check, self.gain_spin):
+            self.form.setRowVisible(widget, signals)
 
     def _browse_data(self) -> None:
         folder = QFileDialog.getExistingDirectory(
-            self, self.tr("Training data (one subfolder per class)"))
+            self, self.tr("Training data (one subfolder of images or signals per class)"))
         if folder:
             self.data_edit.setText(folder)
 
@@ -291,6 +350,7 @@ class TrainDialog(QDialog):
         """The run the form describes."""
         start = self.start_combo.currentIndex()
         size = self.size_spin.value()
+        signals = self.signals
         overrides: dict[str, Any] = {
             "epochs": self.epochs_spin.value(),
             "batch_size": self.batch_spin.value(),
@@ -301,6 +361,11 @@ class TrainDialog(QDialog):
             "input_size": (size, size),
             "fine_tune": "head" if self.fine_tune_combo.currentIndex() == 1 else "all",
         }
+        if signals:
+            del overrides["input_size"]
+            if self.length_spin.value():
+                overrides["input_size"] = (self.length_spin.value(),)
+            overrides["gain_db"] = self.gain_spin.value()
         if start == START_PRETRAINED:
             overrides["init"] = "pretrained-default"
         elif start == START_WEIGHTS:
@@ -310,6 +375,8 @@ class TrainDialog(QDialog):
             self.out_edit.text().strip(),
             self.arch_combo.currentText().strip(),
             overrides,
+            sample_rate=(self.rate_spin.value() or None) if signals else None,
+            time_major=signals and self.time_major_check.isChecked(),
         )
 
     @property
@@ -328,8 +395,10 @@ class TrainDialog(QDialog):
         self._redraw()
         self.progress_bar.setValue(0)
         self.status_label.setText(self.tr("Reading the data…"))
+        self.skipped_label.hide()
         self.worker = TrainWorker(request)
         self.worker.progressed.connect(self._on_progress)
+        self.worker.skipped.connect(self._on_skipped)
         self.worker.succeeded.connect(self._on_success)
         self.worker.failed.connect(self._on_failure)
         self.worker.cancelledEarly.connect(self._on_cancelled_early)
@@ -345,6 +414,7 @@ class TrainDialog(QDialog):
             self.worker.cancel()
 
     def _on_progress(self, point: Point) -> None:
+        self.last_point = point
         self.progress_bar.setValue(round(point.fraction * 1000))
         self.status_label.setText(self.describe(point))
         if point.end_of_epoch:
@@ -357,12 +427,14 @@ class TrainDialog(QDialog):
 
     def describe(self, point: Point) -> str:
         """The status line for a progress report, in the interface language."""
+        rate = (self.tr("{rate:.0f} signals/s") if self.signals
+                else self.tr("{rate:.0f} images/s")).format(rate=point.images_per_second)
         text = self.tr(
             "Epoch {epoch}/{epochs}, batch {batch}/{batches}: loss {loss:.4f}, accuracy "
-            "{accuracy:.2%}, {rate:.0f} images/s, {eta} left"
+            "{accuracy:.2%}, {rate}, {eta} left"
         ).format(epoch=point.epoch, epochs=point.epochs, batch=point.batch,
                  batches=point.batches, loss=point.loss, accuracy=point.accuracy,
-                 rate=point.images_per_second, eta=_duration(point.eta_seconds))
+                 rate=rate, eta=_duration(point.eta_seconds))
         if point.val_accuracy is not None:
             text += self.tr(", validation accuracy {accuracy:.2%}").format(
                 accuracy=point.val_accuracy)
@@ -393,10 +465,19 @@ class TrainDialog(QDialog):
             summary += " " + self.tr("(stopped early)")
         self.status_label.setText(summary)
         self.modelTrained.emit(outcome.path)
-        if self.state is not None:
+        if outcome.signals:
+            self.signalModelTrained.emit(outcome.path)
+        elif self.state is not None:
             from .state import ModelSpec
 
             self.state.request_model(ModelSpec("file", outcome.path))
+
+    def _on_skipped(self, problems: list[str]) -> None:
+        """The files training leaves out: a count and the first reason, all in the tooltip."""
+        self.skipped_label.setText(self.tr("Skipped %n file(s): {first}", "", len(problems))
+                                   .format(first=problems[0]))
+        self.skipped_label.setToolTip("\n".join(problems))
+        self.skipped_label.show()
 
     def _on_failure(self, error: str) -> None:
         self.status_label.setText(self.tr("Training failed: {error}").format(error=error))
@@ -449,12 +530,14 @@ def _row(*widgets: QWidget) -> QWidget:
 
 
 def open_train_dialog(window) -> TrainDialog:
-    """Show the dialog for the main window (one per window, reused); it opens the trained model
-    in `window.state`, and a running training stops when the application quits."""
+    """Show the dialog for the main window (one per window, reused); it opens a trained image
+    model in `window.state`, a signal model in the Signals & spectra panel, and a running
+    training stops when the application quits."""
     dialog = window.findChild(TrainDialog)
     if dialog is None:
         dialog = TrainDialog(window.state, window)
         QApplication.instance().aboutToQuit.connect(dialog.shutdown)
+        dialog.signalModelTrained.connect(window.open_signal_model)
     dialog.show()
     dialog.raise_()
     return dialog

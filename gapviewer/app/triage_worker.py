@@ -18,7 +18,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal
 
-from .engine import LazyCancel, _one_line
+from .engine import LazyCancel, reason_line
 
 log = logging.getLogger(__name__)
 
@@ -171,7 +171,7 @@ class TriageWorker(QObject):
             return
         except Exception as error:  # reported as one line by the receiver; the thread goes on
             log.debug("triage job %s failed", slot, exc_info=True)
-            self.failed.emit(slot, generation, _one_line(error))
+            self.failed.emit(slot, generation, reason_line(error))
             return
         self.finished.emit(slot, generation, result)
 

@@ -100,3 +100,71 @@ def test_main_window_offers_the_dialog(window, qtbot):
     assert dialog is not None and dialog.isVisible()
     assert open_train_dialog(window) is dialog
     dialog.close()
+
+
+def _signal_folder(root, per_class: int = 8, length: int = 128):
+    """Two classes of NPY signals, a slow and a fast sinusoid in noise, and one file of NaNs."""
+    rng = np.random.default_rng(0)
+    time = np.arange(length)
+    for label, cycles in (("slow", 4), ("fast", 24)):
+        (root / label).mkdir(parents=True)
+        for index in range(per_class):
+            wave = np.sin(2 * np.pi * cycles * time / length + rng.uniform(0, 2 * np.pi))
+            np.save(root / label / f"{index:02d}.npy",
+                    (wave + rng.normal(0, 0.1, length)).astype(np.float32)[None])
+    np.save(root / "slow" / "broken.npy", np.full((1, length), np.nan, np.float32))
+    return root
+
+
+def test_a_signal_architecture_asks_for_the_signal_settings(qtbot):
+    dialog = TrainDialog()
+    qtbot.addWidget(dialog)
+    signal_rows = (dialog.length_spin, dialog.rate_spin, dialog.time_major_check,
+                   dialog.gain_spin)
+    assert not any(dialog.form.isRowVisible(widget) for widget in signal_rows)
+    dialog.arch_combo.setCurrentText("gap-cnn1d")
+    assert all(dialog.form.isRowVisible(widget) for widget in signal_rows)
+    assert not dialog.form.isRowVisible(dialog.size_spin)
+    request = dialog.request()
+    assert request.overrides["optimizer"] == "adamw" and request.overrides["batch_size"] == 32
+    assert request.overrides["learning_rate"] == 0.003 and request.overrides["gain_db"] == 6
+    assert "input_size" not in request.overrides  # the median length of the files
+    assert request.sample_rate is None and not request.time_major
+    dialog.length_spin.setValue(4000)
+    dialog.rate_spin.setValue(8000)
+    dialog.time_major_check.setChecked(True)
+    request = dialog.request()
+    assert request.overrides["input_size"] == (4000,)
+    assert request.sample_rate == 8000 and request.time_major
+    dialog.arch_combo.setCurrentText("small-gap-cnn")
+    request = dialog.request()
+    assert request.overrides["input_size"] == (32, 32) and "gain_db" not in request.overrides
+    assert request.sample_rate is None and not request.time_major
+
+
+def test_a_signal_model_trains_and_opens_in_the_signals_panel(window, qtbot, tmp_path):
+    window.signal_workspace.dock.hide()
+    dialog = open_train_dialog(window)
+    dialog.data_edit.setText(str(_signal_folder(tmp_path / "signals")))
+    dialog.arch_combo.setCurrentText("gap-cnn1d")
+    dialog.epochs_spin.setValue(2)
+    dialog.batch_spin.setValue(4)
+    dialog.val_spin.setValue(0.25)
+    dialog.out_edit.setText(str(tmp_path / "signals.safetensors"))
+    requested = []
+    window.state.modelRequested.connect(requested.append)
+    with qtbot.waitSignal(dialog.signalModelTrained, timeout=TRAIN_MS) as trained:
+        dialog.start()
+    qtbot.waitUntil(lambda: not dialog.running, timeout=TRAIN_MS)
+    assert dialog.skipped_label.isVisible()
+    assert "Skipped 1 file" in dialog.skipped_label.text()
+    assert "broken.npy" in dialog.skipped_label.text()
+    assert "signals/s" in dialog.describe(dialog.last_point)
+    model = load_model(trained.args[0])
+    assert model.class_names == ["fast", "slow"] and model.preprocessing.size == (128,)
+    assert requested == []  # the window's photo model stays
+    workspace = window.signal_workspace
+    assert workspace.dock.isVisible()
+    qtbot.waitUntil(lambda: workspace.model is not None, timeout=TRAIN_MS)
+    assert list(workspace.model.class_names) == ["fast", "slow"]
+    dialog.close()

@@ -847,7 +847,7 @@ Contribution ratios: each band&apos;s summed share of the class score, multiplie
         <translation>トリアージ</translation>
     </message>
     <message>
-        <location line="+56"/>
+        <location line="+62"/>
         <location line="+113"/>
         <source>Open images</source>
         <translation>画像を開く</translation>
@@ -2090,17 +2090,12 @@ Choose its model first: a gapviewer .safetensors file, or your own architecture.
 <context>
     <name>TrainDialog</name>
     <message>
-        <location filename="../../app/train_dialog.py" line="+169"/>
+        <location filename="../../app/train_dialog.py" line="+183"/>
         <source>Train model</source>
         <translation>モデルを学習</translation>
     </message>
     <message>
-        <location line="+14"/>
-        <source>folder with one subfolder per class, or &apos;digits&apos;</source>
-        <translation>クラスごとにサブフォルダを置いたフォルダ、または &apos;digits&apos;</translation>
-    </message>
-    <message>
-        <location line="+1"/>
+        <location line="+16"/>
         <source>Browse…</source>
         <translation>参照…</translation>
     </message>
@@ -2110,12 +2105,17 @@ Choose its model first: a gapviewer .safetensors file, or your own architecture.
         <translation>データ</translation>
     </message>
     <message>
-        <location line="+5"/>
-        <source>gcm, small-gap-cnn, efficientnet-lite0, or a torchvision name</source>
-        <translation>gcm、small-gap-cnn、efficientnet-lite0、または torchvision のモデル名</translation>
+        <location line="-3"/>
+        <source>folder with one subfolder per class (images or signals), or &apos;digits&apos;</source>
+        <translation>クラスごとにサブフォルダを置いたフォルダ（画像または信号）、または &apos;digits&apos;</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+8"/>
+        <source>gcm, small-gap-cnn, efficientnet-lite0, or a torchvision name for images; gap-cnn1d for signals (audio, spectra, time series)</source>
+        <translation>画像には gcm、small-gap-cnn、efficientnet-lite0、または torchvision のモデル名、信号（音声、スペクトル、時系列）には gap-cnn1d</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Architecture</source>
         <translation>アーキテクチャ</translation>
     </message>
@@ -2181,6 +2181,66 @@ Choose its model first: a gapviewer .safetensors file, or your own architecture.
     </message>
     <message>
         <location line="+2"/>
+        <source>median of the files</source>
+        <translation>ファイルの長さの中央値</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source> samples</source>
+        <translation> サンプル</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Every signal is resampled, then padded or cut to this length, as when the model explains</source>
+        <translation>各信号はリサンプリングされ、この長さに合わせて末尾を詰めるか切り詰めます（モデルが説明するときと同じ処理）</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>most common rate of the audio files</source>
+        <translation>音声ファイルで最も多いサンプリングレート</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The model&apos;s sample rate: audio at other rates is resampled; tables and arrays are taken to be at it</source>
+        <translation>モデルのサンプリングレート：異なるレートの音声はリサンプリングされ、表と配列はこのレートとみなされます</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>tables and arrays are time × channels</source>
+        <translation>表と配列は 時間 × チャンネル</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Default: channels × time (one row per channel)</source>
+        <translation>既定：チャンネル × 時間（チャンネルごとに 1 行）</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Random gain of up to ± this, for augmentation</source>
+        <translation>データ拡張のための最大 ± この値のランダムなゲイン</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Length</source>
+        <translation>長さ</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sample rate</source>
+        <translation>サンプリングレート</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Layout</source>
+        <translation>配置</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Gain</source>
+        <translation>ゲイン</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Save as</source>
         <translation>保存先</translation>
     </message>
@@ -2190,7 +2250,7 @@ Choose its model first: a gapviewer .safetensors file, or your own architecture.
         <translation>データを選んで［開始］を押してください。</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+6"/>
         <source>loss</source>
         <translation>損失</translation>
     </message>
@@ -2231,12 +2291,27 @@ Choose its model first: a gapviewer .safetensors file, or your own architecture.
         <translation>閉じる</translation>
     </message>
     <message>
-        <location line="+28"/>
-        <source>Training data (one subfolder per class)</source>
-        <translation>学習データ（クラスごとに 1 つのサブフォルダ）</translation>
+        <location line="+43"/>
+        <source>Training data (one subfolder of images or signals per class)</source>
+        <translation>学習データ（クラスごとに画像または信号のサブフォルダを 1 つ）</translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+86"/>
+        <source>{rate:.0f} signals/s</source>
+        <translation>毎秒 {rate:.0f} 信号</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{rate:.0f} images/s</source>
+        <translation>毎秒 {rate:.0f} 枚</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Epoch {epoch}/{epochs}, batch {batch}/{batches}: loss {loss:.4f}, accuracy {accuracy:.2%}, {rate}, {eta} left</source>
+        <translation>エポック {epoch}/{epochs}、バッチ {batch}/{batches}：損失 {loss:.4f}、正解率 {accuracy:.2%}、{rate}、残り {eta}</translation>
+    </message>
+    <message>
+        <location line="-41"/>
         <source>Choose the training data and the output file first.</source>
         <translation>先に学習データと出力ファイルを選んでください。</translation>
     </message>
@@ -2246,17 +2321,12 @@ Choose its model first: a gapviewer .safetensors file, or your own architecture.
         <translation>データを読み込み中…</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+16"/>
         <source>Stopping after the current batch…</source>
         <translation>現在のバッチの後で停止します…</translation>
     </message>
     <message>
-        <location line="+17"/>
-        <source>Epoch {epoch}/{epochs}, batch {batch}/{batches}: loss {loss:.4f}, accuracy {accuracy:.2%}, {rate:.0f} images/s, {eta} left</source>
-        <translation>エポック {epoch}/{epochs}、バッチ {batch}/{batches}：損失 {loss:.4f}、正解率 {accuracy:.2%}、毎秒 {rate:.0f} 枚、残り {eta}</translation>
-    </message>
-    <message>
-        <location line="+6"/>
+        <location line="+26"/>
         <source>, validation accuracy {accuracy:.2%}</source>
         <translation>、検証正解率 {accuracy:.2%}</translation>
     </message>
@@ -2275,8 +2345,15 @@ Choose its model first: a gapviewer .safetensors file, or your own architecture.
         <source>(stopped early)</source>
         <translation>（途中で停止）</translation>
     </message>
+    <message numerus="yes">
+        <location line="+12"/>
+        <source>Skipped %n file(s): {first}</source>
+        <translation>
+            <numerusform>%n 個のファイルをスキップしました：{first}</numerusform>
+        </translation>
+    </message>
     <message>
-        <location line="+9"/>
+        <location line="+6"/>
         <source>Training failed: {error}</source>
         <translation>学習に失敗しました：{error}</translation>
     </message>
