@@ -43,6 +43,7 @@ from .empty_state import EmptyStateHint
 from .engine import Engine
 from .export import export_maps
 from .feedback import Banner, BusyBar
+from .gui_gc import collect_on_gui_thread
 from .i18n import available_languages, language_name
 from .map_info import MapInfoPanel
 from .method_panel import MethodPanel
@@ -69,6 +70,7 @@ class MainWindow(QMainWindow):
 
     def __init__(self, settings: QSettings | None = None) -> None:
         super().__init__()
+        collect_on_gui_thread()  # before any worker thread runs (see gui_gc)
         self.setWindowTitle("gapviewer")
         self.setWindowIcon(app_icon())
         self.setAcceptDrops(True)

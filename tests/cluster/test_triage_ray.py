@@ -28,7 +28,7 @@ from gapviewer.core.models import load_model  # noqa: E402
 from gapviewer.core.scan import scan  # noqa: E402
 from gapviewer.core.scan_results import read_scan_results  # noqa: E402
 
-pytestmark = pytest.mark.cluster
+pytestmark = [pytest.mark.cluster, pytest.mark.usefixtures("gui_thread_gc")]
 WAIT_MS = 120_000
 CLASSES = ("ant", "bee", "cat")
 
