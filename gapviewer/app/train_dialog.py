@@ -333,7 +333,7 @@ class TrainDialog(QDialog):
         self.optimizer_combo.setCurrentText(optimizer)
         self.schedule_combo.setCurrentText(schedule)
         self.size_spin.setValue(size)
-        signals = architecture.strip() in SIGNAL_ARCHITECTURES
+        signals = self.signals
         self.form.setRowVisible(self.size_spin, not signals)
         self.form.setRowVisible(self.fine_tune_combo, not signals)
         for widget in (self.length_spin, self.rate_spin, self.time_major_check, self.gain_spin):

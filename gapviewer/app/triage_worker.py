@@ -74,6 +74,12 @@ class _SlotThread(QThread):
                 log.exception("job failed in %s", self.objectName())
 
 
+# Every started loop until it has finished: a QThread destroyed while it runs aborts the
+# process, and a loop's owner may be destroyed while the loop is still ending. Finished loops
+# are dropped by the next `submit`, on the GUI thread.
+_STARTED: set[_SlotThread] = set()
+
+
 @dataclass(frozen=True)
 class TaskContext:
     """What a job gets: a core `CancelToken` (pass it to core functions, or call `check()`),
@@ -126,8 +132,10 @@ class TriageWorker(QObject):
         if self._thread is None or not self._thread.put(slot, run):
             if self._thread is not None:
                 self._thread.wait()  # it is returning from an idle loop
+            _STARTED.difference_update([t for t in _STARTED if t.isFinished()])
             self._thread = _SlotThread(self.name, self.slots, self.keep_alive)
             self._thread.put(slot, run)
+            _STARTED.add(self._thread)
             self._thread.start()
         return generation
 

@@ -5,6 +5,9 @@ an idle reader thread ends, the cluster thread stays and runs its final job on i
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 from types import SimpleNamespace
 
@@ -150,6 +153,30 @@ def test_worker_threads_newest_wins_idle_end_and_final_job(qtbot):
     assert len(threads) == 2 and threads[0] == threads[1]
     assert cluster._thread is None
 
+
+
+def test_a_worker_destroyed_while_its_thread_ends_does_not_abort_the_process():
+    """The thread outlives its owner until it has finished (a QThread destroyed while running
+    aborts: seen when a test's view went out of scope as its reader thread was ending)."""
+    script = """
+import gc, sys, time
+from PySide6.QtCore import QCoreApplication
+from gapviewer.app.triage_worker import TriageWorker
+app = QCoreApplication([])
+worker = TriageWorker("ending", ("open",))
+worker.submit("open", lambda context: time.sleep(0.3))
+time.sleep(0.1)
+del worker
+gc.collect()
+deadline = time.monotonic() + 5
+while time.monotonic() < deadline:
+    app.processEvents()
+    time.sleep(0.01)
+print("survived")
+"""
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            timeout=120, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert result.returncode == 0 and "survived" in result.stdout, result.stderr[-2000:]
 
 
 def test_the_viewer_model_travels_as_the_clis_spec():
