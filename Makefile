@@ -12,7 +12,7 @@ $(STAMP): pyproject.toml
 	# torch and torchvision first: on this machine these exact releases lie on local disk.
 	$(PY) -m pip install --quiet "torch==2.14.1" "torchvision==0.29.1" || \
 	    $(PY) -m pip install --quiet "torch>=2.10" "torchvision>=0.25"
-	$(PY) -m pip install --quiet -e ".[test,cluster]"
+	$(PY) -m pip install --quiet -e ".[test,cluster,audio]"
 	touch $(STAMP)
 
 run: $(STAMP)
