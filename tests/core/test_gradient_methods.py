@@ -66,12 +66,18 @@ def as_tensor(values) -> torch.Tensor:
     return torch.from_numpy(values.copy())
 
 
+def _float_tensor(values) -> torch.Tensor:
+    if isinstance(values, torch.Tensor):
+        return values.detach().float()
+    return torch.from_numpy(np.array(values, dtype=np.float32))  # a writable copy
+
+
 def assert_close(actual, expected, rtol=1e-4):
-    expected = torch.as_tensor(expected, dtype=torch.float32)
+    expected = _float_tensor(expected)
     scale = float(expected.abs().max())
     assert scale > 0, "reference map is all zero: the comparison would prove nothing"
     torch.testing.assert_close(
-        torch.as_tensor(np.array(actual), dtype=torch.float32),
+        _float_tensor(actual),
         expected,
         rtol=rtol,
         atol=1e-5 * scale,
