@@ -398,8 +398,8 @@ class MainWindow(QMainWindow):
 
     # commands --------------------------------------------------------------------------------
     def _add_cell(self) -> None:
-        if self.state.cells:
-            self.state.add_cell(self.state.cells[self.state.active_cell])
+        if self.state.active is not None:
+            self.state.add_cell(self.state.active)
 
     def _nudge(self, step: int) -> None:
         value = max(0, min(100, self.state.display.transmittance + step))

@@ -50,11 +50,6 @@ class MapInfoPanel(QWidget):
             signal.connect(self.refresh)
         self.refresh()
 
-    @property
-    def cell(self) -> Cell | None:
-        cells = self.state.cells
-        return cells[self.state.active_cell] if 0 <= self.state.active_cell < len(cells) else None
-
     def refresh(self) -> None:
         """Sets the text only when it changed: a new label text re-lays out the whole dock."""
         text = self.describe()
@@ -63,7 +58,8 @@ class MapInfoPanel(QWidget):
 
     def describe(self) -> str:
         """The panel's rich text for the active cell (plain sentences, one per line)."""
-        state, cell = self.state, self.cell
+        state = self.state
+        cell = state.active
         method = state.methods.get(cell.method) if cell else None
         if state.model is None or cell is None or method is None:
             return self.tr("No map yet: load a model and open an image.")

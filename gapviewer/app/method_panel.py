@@ -118,17 +118,13 @@ class MethodPanel(QWidget):
             signal.connect(self._sync)
         self._sync()
 
-    @property
-    def cell(self) -> Cell | None:
-        cells = self.state.cells
-        return cells[self.state.active_cell] if 0 <= self.state.active_cell < len(cells) else None
-
     def _grids(self) -> list[str]:
         model = self.state.model
         return [layer.name for layer in model.layers if layer.has_grid] if model else []
 
     def _sync(self) -> None:
-        state, cell = self.state, self.cell
+        state = self.state
+        cell = state.active
         for widget in (self.method, self.layer):
             widget.blockSignals(True)
         self.method.clear()
@@ -187,7 +183,7 @@ class MethodPanel(QWidget):
             self.form.addRow(translate_method_text(param.label), control)
 
     def _method_chosen(self) -> None:
-        cell, model = self.cell, self.state.model
+        cell, model = self.state.active, self.state.model
         method = self.state.methods.get(self.method.currentData())
         if cell is None or model is None or method is None:
             return
@@ -203,12 +199,12 @@ class MethodPanel(QWidget):
         self.state.replace_cell(self.state.active_cell, Cell(method.id, layer))
 
     def _layer_chosen(self) -> None:
-        cell, layer = self.cell, self.layer.currentData()
+        cell, layer = self.state.active, self.layer.currentData()
         if cell is not None and layer:
             self.state.replace_cell(self.state.active_cell, Cell(cell.method, layer, cell.params))
 
     def _params_edited(self) -> None:
-        cell = self.cell
+        cell = self.state.active
         method = self.state.methods.get(cell.method) if cell else None
         if method is None or method.id != self._params_method:
             # a control of the previous method, signalling while it is torn down (a spin box
@@ -220,6 +216,6 @@ class MethodPanel(QWidget):
         self.state.replace_cell(self.state.active_cell, cell.with_params(changed))
 
     def _add(self) -> None:
-        cell = self.cell
+        cell = self.state.active
         if cell is not None:
             self.state.add_cell(cell)

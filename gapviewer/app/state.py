@@ -370,6 +370,11 @@ class AppState(QObject):
             cells[index] = cell
             self.set_cells(cells, active=index)
 
+    @property
+    def active(self) -> Cell | None:
+        """The active cell, or None when the grid is empty."""
+        return self.cells[self.active_cell] if 0 <= self.active_cell < len(self.cells) else None
+
     def set_active_cell(self, index: int) -> None:
         if 0 <= index < len(self.cells) and index != self.active_cell:
             self.active_cell = index
