@@ -168,3 +168,11 @@ def test_a_signal_model_trains_and_opens_in_the_signals_panel(window, qtbot, tmp
     qtbot.waitUntil(lambda: workspace.model is not None, timeout=TRAIN_MS)
     assert list(workspace.model.class_names) == ["fast", "slow"]
     dialog.close()
+
+
+def test_the_dialogs_signal_architectures_are_the_trainers():
+    from gapviewer.app import train_dialog
+    from gapviewer.core import training
+
+    assert train_dialog.SIGNAL_ARCHITECTURES == training.SIGNAL_ARCHITECTURES
+    assert set(training.SIGNAL_ARCHITECTURES) <= set(train_dialog.ARCHITECTURES)
